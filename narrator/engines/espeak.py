@@ -1,0 +1,164 @@
+"""The espeak-ng command as an engine: byte-identical output run to run."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import logging
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Final
+
+from narrator.errors import EngineError, MissingTool
+from narrator.model import Clip, Gender, Voice, VoiceInfo
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+_LOGGER = logging.getLogger(__name__)
+
+SAMPLE_RATE: Final = 22_050
+"""espeak-ng always speaks at 22,050 Hz."""
+INSTALL_HINT: Final = "install it: sudo apt-get install espeak-ng"
+_GENDER_CODES: Final[dict[str, Gender]] = {"M": "male", "F": "female"}
+
+
+@dataclass(frozen=True, slots=True)
+class EspeakCatalogue:
+    """The voices and variants an espeak-ng installation offers, and the names it accepts."""
+
+    bases: tuple[VoiceInfo, ...]
+    variants: tuple[VoiceInfo, ...]
+
+    def all_voices(self) -> list[VoiceInfo]:
+        """Base voices first, then variants (spelt "+f3", to be appended to a base)."""
+        return [*self.bases, *self.variants]
+
+    def check(self, name: str) -> str | None:
+        """None when espeak-ng would use `name` as written, else why not and what to try.
+
+        espeak-ng ignores a name it does not know and keeps the previous voice, so an
+        unknown name must be caught here: the base is matched as espeak-ng matches it
+        (file identifier or its last part, any case), the variant by exact file name.
+        """
+        base, _, variant = name.partition("+")
+        accepted = {
+            spelling.casefold(): info.id
+            for info in self.bases
+            for spelling in (info.id, info.id.rsplit("/", 1)[-1])
+        }
+        if base.casefold() not in accepted:
+            close = difflib.get_close_matches(base.casefold(), accepted, n=3)
+            hint = "did you mean " + " or ".join(f"'{c}'" for c in close) if close else ""
+            return f"unknown voice '{base}'" + (f"; {hint}" if hint else "")
+        if variant:
+            names = [info.id.lstrip("+") for info in self.variants]
+            if variant not in names:
+                close = difflib.get_close_matches(variant, names, n=3)
+                hint = (
+                    "did you mean " + " or ".join(f"'+{c}'" for c in close)
+                    if close
+                    else "see 'narrator voices'"
+                )
+                return f"unknown variant '+{variant}' (variant names are case-sensitive; {hint})"
+        return None
+
+
+class EspeakEngine:
+    """Runs `espeak-ng` once per clip, text on stdin, WAV on stdout."""
+
+    name: ClassVar[str] = "espeak"
+    family: ClassVar[str] = "espeak"
+
+    def __init__(self) -> None:
+        found = shutil.which("espeak-ng")
+        if found is None:
+            raise MissingTool("espeak-ng not found on PATH", INSTALL_HINT)
+        self._binary = found
+
+    @functools.cached_property
+    def version(self) -> str:
+        out = self._run(["--version"]).decode("utf-8", "replace")
+        match = re.search(r"text-to-speech:\s*(\S+)", out)
+        return f"espeak-ng {match.group(1) if match else out.strip()}"
+
+    @functools.cached_property
+    def catalogue(self) -> EspeakCatalogue:
+        bases = usable_bases(_parse_voice_table(self._run(["--voices"]).decode("utf-8", "replace")))
+        variants = _parse_voice_table(self._run(["--voices=variant"]).decode("utf-8", "replace"))
+        return EspeakCatalogue(
+            bases=tuple(bases),
+            variants=tuple(
+                VoiceInfo(
+                    id="+" + v.id.removeprefix("!v/"),
+                    name=v.name,
+                    language="variant",
+                    gender=v.gender,
+                )
+                for v in variants
+            ),
+        )
+
+    def voices(self) -> list[VoiceInfo]:
+        return self.catalogue.all_voices()
+
+    def check_voice(self, voice: Voice) -> str | None:
+        return self.catalogue.check(voice.name)
+
+    def synthesize(self, text: str, voice: Voice) -> Clip:
+        args = [
+            "-v", voice.name,
+            "-s", str(voice.rate),
+            "-p", str(voice.pitch),
+            "-a", str(round(voice.volume * 100)),
+            "-b", "1",  # input is UTF-8
+            "-z",  # no pause after the last sentence: assembly sets the pauses
+            "--stdout",
+        ]  # fmt: skip
+        wav = self._run(args, stdin=text.encode("utf-8"))
+        return Clip(samples=wav_payload(wav), sample_rate=SAMPLE_RATE)
+
+    def _run(self, args: list[str], stdin: bytes | None = None) -> bytes:
+        try:
+            done = subprocess.run(
+                [self._binary, *args], input=stdin, capture_output=True, check=False
+            )
+        except OSError as exc:
+            raise MissingTool(f"cannot run espeak-ng: {exc.strerror}", INSTALL_HINT) from None
+        if done.returncode != 0:
+            _LOGGER.debug("espeak-ng %s: %s", args, done.stderr.decode("utf-8", "replace"))
+            raise EngineError(
+                f"espeak-ng failed with status {done.returncode}",
+                "run with --verbose to see its message",
+            )
+        return done.stdout
+
+
+def usable_bases(voices: Iterable[VoiceInfo]) -> list[VoiceInfo]:
+    """Leave out the mbrola voices espeak-ng lists when mbrola itself is not installed."""
+    has_mbrola = shutil.which("mbrola") is not None
+    return [v for v in voices if has_mbrola or not v.id.startswith("mb/")]
+
+
+def wav_payload(wav: bytes) -> bytes:
+    """The sample data of a 16-bit mono WAV, also when its sizes are unset (streamed)."""
+    marker = wav.find(b"data", 12)
+    if not wav.startswith(b"RIFF") or marker < 0:
+        raise EngineError("the engine returned no WAV audio")
+    data = wav[marker + 8 :]
+    return data[: len(data) - len(data) % 2]
+
+
+def _parse_voice_table(table: str) -> Iterable[VoiceInfo]:
+    """Rows of `espeak-ng --voices`: Pty Language Age/Gender VoiceName File Other..."""
+    for line in table.splitlines()[1:]:
+        fields = line.split()
+        if len(fields) < 5:
+            continue
+        _, language, age_gender, name, identifier = fields[:5]
+        gender = _GENDER_CODES.get(age_gender.rsplit("/", 1)[-1], "unknown")
+        yield VoiceInfo(
+            id=identifier, name=name.replace("_", " "), language=language, gender=gender
+        )

@@ -1,0 +1,193 @@
+"""The plain, frozen data passed between pipeline stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+Kind = Literal["narration", "dialogue"]
+Gender = Literal["female", "male", "unknown"]
+
+NARRATOR: str = "narrator"
+UNKNOWN: str = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open range of `str` offsets into a chapter's decoded text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph of story text."""
+
+    start: int
+    """Offset of the paragraph's first character."""
+    end: int
+    """Offset just past its last character."""
+    scene: int = 0
+    """Scene number: it goes up by one after every scene-break line."""
+    heading: bool = False
+    """True for a chapter heading such as "Chapter 3: The Diner"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Front or end matter (summary, author's note, disclaimer) found around the story."""
+
+    label: str
+    """The label as normalised: "summary", "chapter summary", "note", "disclaimer", ..."""
+    text: str
+    """The note's text after its label."""
+    span: Span
+    """Where the whole paragraph lies in the chapter text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """A decoded chapter: its text, title, story paragraphs and notes."""
+
+    path: Path
+    text: str
+    """The decoded text, newlines normalised to "\\n"; all offsets point into it."""
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+    """Story paragraphs in reading order (front matter left out unless configured)."""
+    notes: tuple[Note, ...] = ()
+    """Front and end matter that is not read as story text."""
+
+    @property
+    def summary(self) -> str | None:
+        """The story's summary from the front matter, if the author gave one."""
+        for preferred in ("summary", "chapter summary"):
+            for note in self.notes:
+                if note.label == preferred:
+                    return note.text
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of narration or one quotation, with its source span and speaker."""
+
+    index: int
+    kind: Kind
+    speaker: str
+    """A character's main name, "narrator" or "unknown"."""
+    text: str
+    """What is spoken: exactly `chapter.text[start:end]`."""
+    start: int
+    end: int
+    rule: str | None = None
+    """The attribution rule that chose the speaker (dialogue only)."""
+    confidence: float | None = None
+    """How sure that rule is, 0 to 1 (dialogue only)."""
+    paragraph: int = 0
+    """Index of the paragraph in `Chapter.paragraphs`."""
+    scene: int = 0
+    continues: bool = False
+    """True for a quotation that carries on the previous paragraph's unclosed quote."""
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceSettings:
+    """Voice fields as written in voices.yaml; any of them may be left out."""
+
+    engine: str | None = None
+    name: str | None = None
+    rate: int | None = None
+    """Words per minute."""
+    pitch: int | None = None
+    """0 to 100; 50 is the voice's own pitch."""
+    volume: float | None = None
+    """0 to 1 (values up to 2 amplify)."""
+    model: str | None = None
+    """A Piper model file, for the piper engine."""
+    speaker: int | None = None
+    """A speaker id inside a multi-speaker Piper model."""
+    origin: str = field(default="", compare=False)
+    """Where these settings were written ("voices.yaml:12: characters.Izzie"), for errors."""
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """Concrete voice settings; with the text and engine version, the clip's cache key."""
+
+    engine: str
+    name: str
+    rate: int
+    pitch: int
+    volume: float
+    model: str | None = None
+    speaker: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Character:
+    """One member of the cast."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    gender: Gender = "unknown"
+    voice: VoiceSettings = VoiceSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class Book:
+    """Book-level facts used for tags and the feed."""
+
+    title: str | None = None
+    author: str | None = None
+    cover: Path | None = None
+    base_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """A validated voices.yaml."""
+
+    source: Path
+    characters: tuple[Character, ...] = ()
+    book: Book = Book()
+    engine: str = "pyttsx3"
+    """The default engine for every voice."""
+    narrator: VoiceSettings = VoiceSettings()
+    unknown: VoiceSettings = VoiceSettings()
+    pronounce: tuple[tuple[str, str], ...] = ()
+    """Whole-word replacements applied before synthesis, in file order."""
+    read_front_matter: bool = False
+    """Read summaries and author's notes aloud as narration."""
+
+
+@dataclass(frozen=True, slots=True)
+class Clip:
+    """Mono signed 16-bit little-endian audio."""
+
+    samples: bytes
+    sample_rate: int
+
+    @property
+    def frame_count(self) -> int:
+        """Number of samples."""
+        return len(self.samples) // 2
+
+    @property
+    def duration_seconds(self) -> float:
+        """Length in seconds."""
+        return self.frame_count / self.sample_rate
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceInfo:
+    """A voice an engine offers, for `narrator voices`."""
+
+    id: str
+    name: str
+    language: str
+    gender: Gender = "unknown"

@@ -1,0 +1,64 @@
+"""Shared fixtures: the seed chapter, the shared eval data, tool markers, tone projects."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "chapters" / "chapter-01.txt"
+SHARED = ROOT.parent / "shared"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from the current output instead of comparing",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def requires_tool(*names: str) -> pytest.MarkDecorator:
+    """Skip when a binary is missing (for running a subset on a machine without it).
+
+    The project's setup.sh installs all of them, so in CI nothing is skipped.
+    """
+    missing = [name for name in names if shutil.which(name) is None]
+    return pytest.mark.skipif(bool(missing), reason=f"needs {', '.join(missing)}")
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project folder (chapters/, voices.yaml on the tone engine) as the working directory."""
+    (tmp_path / "chapters").mkdir()
+    shutil.copy(SEED, tmp_path / "chapters" / "chapter-01.txt")
+    (tmp_path / "voices.yaml").write_text(
+        textwrap.dedent(
+            """\
+            book: {title: Test Book, author: Test Author}
+            engine: tone
+            characters:
+              Izzie: {aliases: [Iz], gender: female}
+              Alex: {aliases: [Karev], gender: male}
+              Meredith: {aliases: [Mer], gender: female}
+            """
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NARRATOR_CACHE", raising=False)
+    return tmp_path
