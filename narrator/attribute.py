@@ -1,0 +1,618 @@
+"""Attribute a speaker to every dialogue segment: a sieve of rules, most certain first.
+
+The rules, in the order they are tried for each quotation:
+
+1. continuation: a quote that carries on last paragraph's unclosed quote keeps its speaker;
+2. name tag: a name or alias with a speech verb next to the quote
+   (`"...," Izzie says` / `says Izzie` / `Meredith whispers, "..."`);
+3. pronoun tag: `she says` and the like, resolved by gender: first to the subject of the
+   paragraph's narration before the quote, then to the conversation's recent speakers
+   (not the one who spoke just before), then to the most salient character in the narration;
+4. self-identification: `"It's Meredith."`, `"I'm Alex."`;
+5. the paragraph's acting character: the subject of the narration beside the quote;
+6. same paragraph: a quote without a tag shares the speaker of a tagged quote in its paragraph;
+7. turn-taking: in a run of exchanges, speakers alternate (A, B, A, B) around known turns;
+8. fallback: the most recent other speaker, with low confidence, else "unknown".
+
+A name addressed inside a quote (a vocative: `"Alex, stay here"`) is never its speaker.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final
+
+from narrator.model import UNKNOWN, Chapter, Character, Gender, Segment
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+_LOGGER = logging.getLogger(__name__)
+
+_PRONOUNS: Final[dict[str, Gender]] = {"he": "male", "she": "female"}
+_SPEECH_VERBS: Final = frozenset(
+    """say tell ask reply answer whisper call mumble mutter murmur stutter stammer suggest
+    agree correct confirm curse question repeat attempt continue add shout yell cry
+    scream exclaim explain snap laugh sigh begin interrupt insist protest declare
+    announce remark observe note respond retort demand inquire enquire wonder plead beg
+    urge warn admit offer promise chuckle giggle groan moan grumble growl hiss bark
+    breathe gasp sob sneer tease joke counter argue reason state mention comment muse
+    venture assure reassure concede conclude persist press prompt encourage greet hum
+    speak talk chime pipe cut lie rejoin return resume echo drawl croak squeak squeal
+    shriek roar bellow holler sing chant mouth gush blurt babble prattle quip retort
+    stress swear vow inform instruct order command reply think""".split()
+)
+_BEAT_VERBS: Final = frozenset(
+    """nod smile grin shrug frown smirk sniff wince blush glance look stare turn lean""".split()
+)
+_IRREGULAR: Final = {
+    "said": "say", "says": "say", "told": "tell", "began": "begin", "spoke": "speak",
+    "cried": "cry", "cries": "cry", "replied": "reply", "replies": "reply", "thought": "think",
+    "went": "go", "cut": "cut", "swore": "swear", "sang": "sing", "lied": "lie",
+}  # fmt: skip
+_AUXILIARIES: Final = frozenset(
+    """is was are were has had have does did do can could will would shall should may
+    might must 's 'd 'll""".split()
+)
+_TITLES: Final = frozenset("""mr mrs ms miss dr sir lady lord madam madame master""".split())
+_SELF_ID: Final = re.compile(r"\b(?:it's|it is|i'm|i am|this is|my name is|name's)\s+$", re.I)
+_WORD: Final = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A character named (or pronoun-resolved) in the text."""
+
+    start: int
+    end: int
+    character: str
+    paragraph: int = -1
+    subject: bool = False
+    """True when the mention is the subject of its clause ("Izzie says", "She walks")."""
+
+
+@dataclass(slots=True)
+class _Verdict:
+    speaker: str
+    rule: str
+    confidence: float
+
+
+@dataclass(slots=True)
+class _Turn:
+    """The dialogue of one paragraph, and what the sieve has decided for it."""
+
+    paragraph: int
+    scene: int
+    quotes: list[int] = field(default_factory=list)
+    addressed: set[str] = field(default_factory=set)
+    verdict: _Verdict | None = None
+    actor: _Verdict | None = None
+    """The acting character beside the quotes: likely, but weaker than turn-taking when
+    it is also the one who spoke last."""
+    conversation: int = 0
+    """Turns of one conversation: same scene, at most one narration paragraph apart."""
+
+
+class Cast:
+    """The characters' names and aliases, compiled for finding mentions in text."""
+
+    def __init__(self, characters: Sequence[Character]) -> None:
+        self.gender: dict[str, Gender] = {c.name: c.gender for c in characters}
+        surface: dict[str, str] = {}
+        for character in characters:
+            for label in (character.name, *character.aliases):
+                surface.setdefault(label, character.name)
+        # Parts of multi-word names ("Karev" of "Alex Karev") when they name one character.
+        parts: dict[str, set[str]] = {}
+        for label, owner in surface.items():
+            for part in label.split():
+                if part.lower().strip(".") not in _TITLES and part[:1].isupper():
+                    parts.setdefault(part, set()).add(owner)
+        for part, owners in parts.items():
+            if len(owners) == 1 and part not in surface:
+                surface[part] = next(iter(owners))
+        self.surface = surface
+        alternatives = sorted(surface, key=len, reverse=True)
+        self._pattern = (
+            re.compile(
+                r"(?<![\w'\u2019])(?:" + "|".join(map(re.escape, alternatives)) + r")(?![\w])"
+            )
+            if alternatives
+            else None
+        )
+
+    def mentions(self, text: str, offset: int = 0) -> list[Mention]:
+        """Every name or alias in `text`, with offsets shifted by `offset`."""
+        if self._pattern is None:
+            return []
+        return [
+            Mention(offset + m.start(), offset + m.end(), self.surface[m.group()])
+            for m in self._pattern.finditer(text)
+        ]
+
+    def name_at(self, text: str, start: int) -> Mention | None:
+        """The name that begins exactly at `start`, if any."""
+        if self._pattern is None:
+            return None
+        match = self._pattern.match(text, start)
+        return Mention(match.start(), match.end(), self.surface[match.group()]) if match else None
+
+
+def attribute(segments: Sequence[Segment], characters: Sequence[Character]) -> tuple[Segment, ...]:
+    """Copies of `segments` with every dialogue segment's speaker, rule and confidence filled."""
+    return _Sieve(segments, Cast(characters)).run()
+
+
+def lemma(word: str) -> str:
+    """A verb's base form, good enough for matching a verb list ("whispers" -> "whisper")."""
+    word = word.lower().replace("\u2019", "'")
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    for suffix, replacement in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("ing", ""),
+        ("es", ""),
+        ("ed", ""),
+        ("s", ""),
+        ("d", ""),
+    ):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            stem = word[: -len(suffix)] + replacement
+            if stem in _SPEECH_VERBS or stem in _BEAT_VERBS:
+                return stem
+            if len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in _SPEECH_VERBS | _BEAT_VERBS:
+                return stem[:-1]
+            if stem + "e" in _SPEECH_VERBS or stem + "e" in _BEAT_VERBS:
+                return stem + "e"
+    return word
+
+
+def _is_verb_like(word: str) -> bool:
+    """A word that can follow a subject: an inflected verb, an auxiliary, a known verb."""
+    lowered = word.lower()
+    base = lemma(word)
+    return (
+        base in _SPEECH_VERBS
+        or base in _BEAT_VERBS
+        or lowered in _AUXILIARIES
+        or lowered in _IRREGULAR
+        or (word.islower() and (lowered.endswith("ed") or lowered.endswith("s")) and len(word) > 3)
+    )
+
+
+class _Sieve:
+    def __init__(self, segments: Sequence[Segment], cast: Cast) -> None:
+        self.segments = list(segments)
+        self.cast = cast
+        self.verdicts: dict[int, _Verdict] = {}
+        self.mentions: list[Mention] = []
+        """Characters mentioned in narration, in reading order (subject pronouns resolved)."""
+        self.turns: list[_Turn] = []
+
+    # -- the passes ------------------------------------------------------------
+
+    def run(self) -> tuple[Segment, ...]:
+        by_paragraph: dict[int, list[int]] = {}
+        for i, seg in enumerate(self.segments):
+            by_paragraph.setdefault(seg.paragraph, []).append(i)
+        for paragraph, members in by_paragraph.items():
+            self._paragraph(paragraph, members)
+        self._conversations()
+        out = []
+        for i, seg in enumerate(self.segments):
+            if seg.kind == "dialogue":
+                verdict = self.verdicts.get(i) or _Verdict(UNKNOWN, "none", 0.0)
+                seg = dataclasses.replace(
+                    seg,
+                    speaker=verdict.speaker,
+                    rule=verdict.rule,
+                    confidence=round(verdict.confidence, 2),
+                )
+            out.append(seg)
+        return tuple(out)
+
+    def _paragraph(self, paragraph: int, members: list[int]) -> None:
+        """Rules 1-6 over one paragraph, in reading order."""
+        quotes = [i for i in members if self.segments[i].kind == "dialogue"]
+        turn = None
+        if quotes:
+            turn = _Turn(paragraph, self.segments[members[0]].scene, quotes)
+            for i in quotes:
+                turn.addressed |= self._addressed(self.segments[i].text)
+            if self.turns:
+                last = self.turns[-1]
+                apart = last.scene != turn.scene or paragraph - last.paragraph > 2
+                turn.conversation = last.conversation + apart
+        previous = self._previous_speaker(paragraph)
+        for i in members:
+            if self.segments[i].kind == "narration":
+                self._read_narration(i)
+                continue
+            verdict = self._local(i, turn, previous)
+            if verdict is None:
+                continue
+            if verdict.rule.startswith("actor"):
+                if turn is not None and turn.actor is None:
+                    turn.actor = verdict
+                continue
+            self.verdicts[i] = verdict
+        if turn is None:
+            return
+        self.turns.append(turn)
+        decided = [self.verdicts[i] for i in quotes if i in self.verdicts]
+        if decided:
+            self._decide(turn, max(decided, key=lambda v: v.confidence), "same-paragraph")
+
+    def _decide(self, turn: _Turn, verdict: _Verdict, rule: str) -> None:
+        """Give the turn a speaker; its quotes without their own verdict take it."""
+        turn.verdict = verdict
+        for i in turn.quotes:
+            if i not in self.verdicts:
+                self.verdicts[i] = _Verdict(verdict.speaker, rule, verdict.confidence * 0.9)
+
+    def _local(self, i: int, turn: _Turn | None, previous: str | None) -> _Verdict | None:
+        """Rules 1-5 for one quotation."""
+        seg = self.segments[i]
+        excluded = turn.addressed if turn else set()
+        if seg.continues:
+            earlier = self._previous_dialogue(i)
+            if earlier is not None and earlier in self.verdicts:
+                v = self.verdicts[earlier]
+                return _Verdict(v.speaker, "continuation", max(v.confidence, 0.9))
+        after = self._neighbour(i, +1)
+        if after is not None:
+            found = self._tag_after(after, i, excluded, previous)
+            if found is not None:
+                return found
+        before = self._neighbour(i, -1)
+        if before is not None:
+            found = self._tag_before(before, i, excluded, previous)
+            if found is not None:
+                return found
+        named = self._self_identified(seg.text)
+        if named is not None:
+            return _Verdict(named, "self-identification", 0.8)
+        return None
+
+    # -- tags ------------------------------------------------------------------
+
+    def _tag_after(
+        self, j: int, quote: int, excluded: set[str], previous: str | None
+    ) -> _Verdict | None:
+        """A tag right after a quote: `Izzie says`, `says Izzie`, `she says`, `Izzie's eyes`."""
+        seg = self.segments[j]
+        text = seg.text
+        start = len(text) - len(text.lstrip(" ,;:\u2014\u2013-"))
+        words = [(m.start(), m.group()) for m in _WORD.finditer(text, start)][:6]
+        if not words:
+            return None
+        subject = self._subject_at(text, words, seg.start, quote, excluded, previous)
+        if subject is not None:
+            speaker, kind, verb, strength = subject
+            if verb in _SPEECH_VERBS:
+                return _Verdict(speaker, f"{kind}-tag", 0.95 if kind == "name" else strength)
+            return _Verdict(speaker, "actor-after", 0.7 if kind == "name" else strength - 0.1)
+        # Inverted: `said Izzie`, `asked the girl` (the latter gives nothing).
+        first = lemma(words[0][1])
+        if first in _SPEECH_VERBS and len(words) > 1:
+            for offset, word in words[1:3]:
+                mention = self.cast.name_at(text, offset)
+                if mention is not None and mention.character not in excluded:
+                    return _Verdict(mention.character, "name-tag", 0.95)
+                pronoun = _PRONOUNS.get(word.lower())
+                if pronoun is not None:
+                    resolved = self._resolve(pronoun, quote, excluded, previous)
+                    if resolved is not None:
+                        return _Verdict(resolved[0], "pronoun-tag", resolved[1])
+        return None
+
+    def _tag_before(
+        self, j: int, quote: int, excluded: set[str], previous: str | None
+    ) -> _Verdict | None:
+        """`Meredith whispers, "..."`, or the acting character just before a quote."""
+        seg = self.segments[j]
+        text = seg.text
+        words = [(m.start(), m.group()) for m in _WORD.finditer(text)]
+        if not words:
+            return None
+        subject = self._subject_at(text, words[:6], seg.start, quote, excluded, previous)
+        if subject is None:
+            return None
+        speaker, kind, _, strength = subject
+        introduces = text.rstrip().endswith((",", ":"))
+        speaks = any(lemma(w) in _SPEECH_VERBS for _, w in words)
+        if introduces and speaks:
+            return _Verdict(speaker, f"{kind}-tag", 0.9 if kind == "name" else strength)
+        return _Verdict(speaker, "actor-before", 0.75 if kind == "name" else strength - 0.1)
+
+    def _subject_at(
+        self,
+        text: str,
+        words: list[tuple[int, str]],
+        base: int,
+        quote: int,
+        excluded: set[str],
+        previous: str | None,
+    ) -> tuple[str, str, str, float] | None:
+        """(speaker, "name" or "pronoun", verb lemma, confidence) of a clause's subject."""
+        offset, word = words[0]
+        mention = self.cast.name_at(text, offset)
+        if mention is not None:
+            rest = text[mention.end :]
+            rest_words = _WORD.findall(rest)[:3]
+            possessive = rest.startswith(("'s", "\u2019s"))
+            verb = next((lemma(w) for w in rest_words if not w.lower().endswith("ly")), "")
+            if mention.character in excluded:
+                return None
+            if possessive or (rest_words and _is_verb_like(rest_words[0])) or verb in _SPEECH_VERBS:
+                return mention.character, "name", verb, 0.9
+            return None
+        gender = _PRONOUNS.get(word.lower())
+        if gender is None or len(words) < 2:
+            return None
+        verb = next((lemma(w) for _, w in words[1:4] if not w.lower().endswith("ly")), "")
+        resolved = self._resolve(gender, quote, excluded, previous)
+        if resolved is None:
+            return None
+        return resolved[0], "pronoun", verb, resolved[1]
+
+    def _self_identified(self, text: str) -> str | None:
+        for mention in self.cast.mentions(text):
+            if _SELF_ID.search(text[: mention.start]):
+                return mention.character
+        return None
+
+    # -- pronouns and salience -------------------------------------------------
+
+    def _resolve(
+        self, gender: Gender, quote: int, excluded: set[str], previous: str | None
+    ) -> tuple[str, float] | None:
+        """The character a he/she in a tag of `quote` most likely means, and how sure."""
+        seg = self.segments[quote]
+        adjacent = self._previous_adjacent(seg.paragraph)
+
+        def fits(name: str) -> bool:
+            return (
+                self.cast.gender.get(name, "unknown") in (gender, "unknown")
+                and name not in excluded
+            )
+
+        # Characters of this paragraph's narration before the quote, subjects first;
+        # the one who spoke in the paragraph just before is the least likely of them.
+        here: list[Mention] = []
+        for mention in reversed(self.mentions):
+            if mention.paragraph != seg.paragraph:
+                break
+            if mention.start < seg.start and fits(mention.character):
+                here.append(mention)
+        here.sort(key=lambda m: not m.subject)
+        names = list(dict.fromkeys(m.character for m in here))
+        if adjacent and previous in names and len(names) > 1:
+            names.remove(previous)
+        if names:
+            first = next(m for m in here if m.character == names[0])
+            return names[0], 0.85 if first.subject else 0.7
+        # Speakers in the conversation so far (not the one who just spoke).
+        for turn in reversed(self.turns[-6:]):
+            if turn.scene != seg.scene or turn.verdict is None:
+                continue
+            name = turn.verdict.speaker
+            if name != previous and fits(name):
+                return name, 0.75
+        # The most salient character of that gender in the narration: the latest subject,
+        # else the latest mention.
+        recent = [m for m in self.mentions[-60:] if m.start < seg.start and fits(m.character)]
+        for mention in reversed(recent):
+            if mention.subject:
+                return mention.character, 0.65
+        return (recent[-1].character, 0.55) if recent else None
+
+    def _read_narration(self, i: int) -> None:
+        """Record who the narration mentions, and who its sentence's subject is."""
+        seg = self.segments[i]
+        words = [(m.start(), m.group()) for m in _WORD.finditer(seg.text)]
+        if not words:
+            return
+        gender = _PRONOUNS.get(words[0][1].lower())
+        if gender is not None:
+            referent = self._tagged_speaker(i)
+            if referent is None:
+                referent = next(
+                    (
+                        m.character
+                        for m in reversed(self.mentions[-60:])
+                        if m.subject
+                        and self.cast.gender.get(m.character, "unknown") in (gender, "unknown")
+                    ),
+                    None,
+                )
+            if referent is not None:
+                start = seg.start + words[0][0]
+                self.mentions.append(
+                    Mention(start, start + len(words[0][1]), referent, seg.paragraph, subject=True)
+                )
+        for mention in self.cast.mentions(seg.text, seg.start):
+            rest = seg.text[mention.end - seg.start :]
+            after = _WORD.findall(rest)[:2]
+            sentence_start = mention.start == seg.start + words[0][0]
+            possessive = rest.startswith(("'s", "\u2019s"))
+            follows = bool(after) and (
+                _is_verb_like(after[0])
+                or (after[0].endswith("ly") and len(after) > 1 and _is_verb_like(after[1]))
+            )
+            subject = (sentence_start and possessive) or (follows and not possessive)
+            self.mentions.append(
+                dataclasses.replace(mention, paragraph=seg.paragraph, subject=subject)
+            )
+
+    def _tagged_speaker(self, i: int) -> str | None:
+        """The speaker of the quote this narration tags (`"...," she says`), if decided."""
+        j = i - 1
+        if (
+            j >= 0
+            and self.segments[j].kind == "dialogue"
+            and self.segments[j].paragraph == self.segments[i].paragraph
+            and j in self.verdicts
+        ):
+            verdict = self.verdicts[j]
+            if verdict.rule.endswith("-tag") or verdict.rule == "actor-after":
+                return verdict.speaker
+        return None
+
+    def _addressed(self, text: str) -> set[str]:
+        """Names addressed in a quote (vocatives), which are not its speaker."""
+        out: set[str] = set()
+        for mention in self.cast.mentions(text):
+            before = text[: mention.start].rstrip()
+            after = text[mention.end :].lstrip()
+            if _SELF_ID.search(text[: mention.start]):
+                continue
+            opens = before == "" or before.endswith(
+                (",", "!", "?", ".", "\u2026", "Hey", "hey", "Oh", "oh", "dear", "Dear")
+            )
+            closes = after == "" or after[:1] in ",!?.\u2026\u2014"
+            if (opens and closes) or (before.endswith(",") and closes):
+                out.add(mention.character)
+        return out
+
+    # -- conversation ----------------------------------------------------------
+
+    def _conversations(self) -> None:
+        """Rules 5, 7 and 8 over the run of turns: actors, alternation, fallback."""
+        progress = True
+        accept_any_actor = False
+        while progress:
+            progress = False
+            for k, turn in enumerate(self.turns):
+                if turn.verdict is not None:
+                    continue
+                before = self._known(k, k - 1)
+                actor = turn.actor
+                if actor is not None and (
+                    accept_any_actor
+                    or (before is None and not self._in_conversation(k, k - 1))
+                    or (before is not None and before != actor.speaker)
+                ):
+                    self._decide(turn, actor, actor.rule)
+                    progress = True
+                    continue
+                guess = self._alternate(k)
+                if guess is not None:
+                    self._decide(turn, guess, guess.rule)
+                    progress = True
+            if not progress and not accept_any_actor:
+                # What is left: actors who also spoke just before (or whose neighbours
+                # are unknown). Take them, then let alternation run again.
+                accept_any_actor = progress = True
+        for k, turn in enumerate(self.turns):
+            if turn.verdict is None:
+                before = self._known(k, k - 1)
+                other = self._partner(k, before) if before else None
+                if other is not None and other not in turn.addressed:
+                    self._decide(turn, _Verdict(other, "fallback", 0.3), "fallback")
+
+    def _in_conversation(self, k: int, j: int) -> bool:
+        return 0 <= j < len(self.turns) and self.turns[j].conversation == self.turns[k].conversation
+
+    def _known(self, k: int, j: int) -> str | None:
+        """The speaker of turn j when it is decided and in turn k's conversation."""
+        if not self._in_conversation(k, j):
+            return None
+        verdict = self.turns[j].verdict
+        return verdict.speaker if verdict is not None else None
+
+    def _alternate(self, k: int) -> _Verdict | None:
+        """A, B, ? -> A; also ? , B, A -> A. A quote addressing B is not B's."""
+        turn = self.turns[k]
+        for one, two in ((k - 1, k - 2), (k + 1, k + 2)):
+            a, b = self._known(k, one), self._known(k, two)
+            if a is not None and b is not None and a != b and b not in turn.addressed:
+                return _Verdict(b, "turn-taking", 0.6)
+        # One neighbour known and addressed by this quote: the speaker is the other party.
+        for one in (k - 1, k + 1):
+            a = self._known(k, one)
+            if a is not None and a in turn.addressed:
+                partner = self._partner(k, a)
+                if partner is not None:
+                    return _Verdict(partner, "turn-taking", 0.5)
+        return None
+
+    def _partner(self, k: int, name: str) -> str | None:
+        """The last other speaker in turn k's conversation before it."""
+        for j in range(k - 1, -1, -1):
+            if not self._in_conversation(k, j):
+                break
+            verdict = self.turns[j].verdict
+            if verdict is not None and verdict.speaker != name:
+                return verdict.speaker
+        return None
+
+    # -- small lookups ---------------------------------------------------------
+
+    def _neighbour(self, i: int, step: int) -> int | None:
+        j = i + step
+        if 0 <= j < len(self.segments):
+            other = self.segments[j]
+            if other.paragraph == self.segments[i].paragraph and other.kind == "narration":
+                return j
+        return None
+
+    def _previous_dialogue(self, i: int) -> int | None:
+        for j in range(i - 1, -1, -1):
+            if self.segments[j].kind == "dialogue":
+                return j
+        return None
+
+    def _previous_adjacent(self, paragraph: int) -> bool:
+        """Whether the last dialogue turn was in the paragraph just before this one."""
+        return bool(self.turns) and self.turns[-1].paragraph == paragraph - 1
+
+    def _previous_speaker(self, paragraph: int) -> str | None:
+        if self.turns and self.turns[-1].verdict is not None:
+            return self.turns[-1].verdict.speaker
+        return None
+
+
+_CAPITALISED: Final = re.compile(
+    r"(?<![\w'\u2019])(?:(?:Mr|Mrs|Ms|Dr|Miss|Sir|Lady|Lord)\.?\s+)?"
+    r"[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)*"
+)
+_NOT_NAMES: Final = frozenset(
+    """I I'm I'll I'd I've The A An And But Or So Then When While What Who Why How Where
+    Which This That These Those There Here It It's He She They We You His Her Their Our
+    Your My Its If As At In On Of For To From With Without By Up Down Out Not No Yes Oh
+    Well Now Just Maybe Perhaps After Before Because Although Though Even Still Yet All
+    Some Any Every Each One Two God Monday Tuesday Wednesday Thursday Friday Saturday
+    Sunday January February March April May June July August September October November
+    December Chapter Okay OK Hey Hi Hello Please Thank Thanks Sorry Mr Mrs Ms Dr Miss
+    Sir Lady Lord""".split()
+)
+
+
+def unlisted_names(chapter: Chapter, characters: Sequence[Character]) -> list[tuple[str, int]]:
+    """Capitalised names in the story that are not in the cast, most frequent first.
+
+    A capitalised word that only ever starts a sentence is not counted: it is more likely
+    an ordinary word than a name.
+    """
+    known = set(Cast(characters).surface)
+    counts: dict[str, int] = {}
+    inside: set[str] = set()
+    for paragraph in chapter.paragraphs:
+        text = chapter.text[paragraph.start : paragraph.end]
+        for match in _CAPITALISED.finditer(text):
+            name = match.group()
+            words = [w for w in name.replace(".", " ").split() if w not in _NOT_NAMES]
+            if not words or name in known or any(w in known for w in words):
+                continue
+            before = text[: match.start()].rstrip()
+            if before and before[-1] not in '.!?"\u201c\u201d\u2014:':
+                inside.add(name)
+            counts[name] = counts.get(name, 0) + 1
+    ranked = [(name, n) for name, n in counts.items() if name in inside and n >= 2]
+    return sorted(ranked, key=lambda item: (-item[1], item[0]))
