@@ -1,0 +1,157 @@
+"""Audio: clip clean-up, pauses and MP3 encoding; the only module that runs ffmpeg."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import subprocess
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+from narrator.errors import MissingTool, NarratorError
+from narrator.model import Clip
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from pathlib import Path
+
+_LOGGER = logging.getLogger(__name__)
+
+SAMPLE_RATE: Final = 22_050
+"""Every clip is cached and every chapter assembled at this rate (espeak-ng's own)."""
+MP3_BITRATE: Final = "64k"
+"""Mono spoken word: 64 kbit/s is transparent for synthetic speech."""
+FFMPEG_HINT: Final = "install it: sudo apt-get install ffmpeg"
+
+_SILENCE_DBFS: Final = -50.0
+_EDGE_MS: Final = 15
+"""Silence kept at each end of a trimmed clip so plosives are not clipped."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pauses:
+    """Silence, in milliseconds, inserted between clips by where they fall."""
+
+    lead_in_ms: int = 400
+    sentence_ms: int = 350
+    """Between sentences of one segment."""
+    clause_ms: int = 180
+    """Within a sentence: a quote and its tag (`"Hi," she says`), after a comma or a dash."""
+    segment_ms: int = 300
+    """Between a full stop and the next segment of the same paragraph."""
+    paragraph_ms: int = 750
+    heading_ms: int = 1_300
+    """After a chapter heading."""
+    scene_ms: int = 1_800
+    """At a scene break (`***`)."""
+    tail_ms: int = 1_500
+
+
+PAUSES: Final = Pauses()
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a clip falls in the chapter, which decides the pause before it."""
+
+    segment: int
+    paragraph: int
+    scene: int
+    heading: bool
+    text: str
+
+
+def pause_ms(before: Placement | None, after: Placement, pauses: Pauses = PAUSES) -> int:
+    """The silence between two consecutive clips."""
+    if before is None:
+        return pauses.lead_in_ms
+    if after.scene != before.scene:
+        return pauses.scene_ms
+    if after.paragraph != before.paragraph:
+        return pauses.heading_ms if before.heading else pauses.paragraph_ms
+    if after.segment == before.segment:
+        return pauses.sentence_ms
+    ending = before.text.rstrip("\"'\u201d\u2019)]*_ ")[-1:]
+    if ending in (",", ";", ":", "\u2014", "\u2013", "-") or after.text[:1].islower():
+        return pauses.clause_ms
+    return pauses.segment_ms
+
+
+def silence(duration_ms: int, sample_rate: int = SAMPLE_RATE) -> bytes:
+    """Silent samples of the given length."""
+    return bytes(2 * (sample_rate * duration_ms // 1000))
+
+
+def clean(clip: Clip) -> Clip:
+    """The clip at the pipeline's rate, with leading and trailing silence trimmed."""
+    from pydub import AudioSegment
+    from pydub.silence import detect_leading_silence
+
+    segment = AudioSegment(
+        data=clip.samples, sample_width=2, frame_rate=clip.sample_rate, channels=1
+    )
+    if clip.sample_rate != SAMPLE_RATE:
+        segment = segment.set_frame_rate(SAMPLE_RATE)
+    if len(segment) == 0:
+        return Clip(b"", SAMPLE_RATE)
+    head = detect_leading_silence(segment, _SILENCE_DBFS)
+    tail = detect_leading_silence(segment.reverse(), _SILENCE_DBFS)
+    if head >= len(segment):
+        return Clip(b"", SAMPLE_RATE)
+    kept = segment[max(0, head - _EDGE_MS) : len(segment) - max(0, tail - _EDGE_MS)]
+    return Clip(kept.raw_data, SAMPLE_RATE)
+
+
+@functools.cache
+def ffmpeg() -> str:
+    """The ffmpeg executable, or `MissingTool`."""
+    from pydub.utils import which
+
+    found = which("ffmpeg")
+    if not found:
+        raise MissingTool("ffmpeg not found on PATH", FFMPEG_HINT)
+    return str(found)
+
+
+def encode_mp3(
+    pcm: Iterable[bytes],
+    destination: Path,
+    *,
+    sample_rate: int = SAMPLE_RATE,
+    bitrate: str = MP3_BITRATE,
+) -> None:
+    """Stream mono 16-bit PCM through ffmpeg into an MP3 file (no tags)."""
+    command = [
+        ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+        "-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0",
+        "-codec:a", "libmp3lame", "-b:a", bitrate, "-ac", "1",
+        "-write_xing", "1", "-id3v2_version", "0", "-f", "mp3", str(destination),
+    ]  # fmt: skip
+    _LOGGER.debug("running %s", command)
+    with subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    ) as process:
+        assert process.stdin is not None
+        assert process.stderr is not None
+        try:
+            for piece in pcm:
+                process.stdin.write(piece)
+            process.stdin.close()
+        except BrokenPipeError:
+            pass
+        except BaseException:
+            process.kill()
+            raise
+        errors = process.stderr.read().decode("utf-8", "replace")
+        status = process.wait()
+    if status != 0:
+        _LOGGER.debug("ffmpeg said: %s", errors)
+        raise NarratorError(
+            f"ffmpeg could not encode {destination.name} (status {status})",
+            "run with --verbose to see ffmpeg's message",
+        )
+
+
+def join(pieces: Sequence[bytes]) -> bytes:
+    """Concatenate raw sample data in one pass (pydub's `+` in a loop is quadratic)."""
+    return b"".join(pieces)

@@ -1,0 +1,280 @@
+"""The command line: parse options, call one library function, print. Nothing else prints."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import sys
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import click
+
+from narrator import __version__
+from narrator.attribute import unlisted_names
+from narrator.build import BuildOptions, BuildResult, build, chapter_files, script
+from narrator.config import load_config
+from narrator.engines import ENGINES, get_engine
+from narrator.errors import NarratorError
+from narrator.model import UNKNOWN, Config, Segment
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+EXIT_USER_ERROR: Final = 2
+EXIT_INTERRUPTED: Final = 130
+LOW_CONFIDENCE: Final = 0.5
+_SPEAKER_COLOURS: Final = (
+    "cyan",
+    "magenta",
+    "yellow",
+    "green",
+    "blue",
+    "red",
+    "bright_cyan",
+    "bright_magenta",
+    "bright_yellow",
+    "bright_green",
+    "bright_blue",
+)
+
+
+class UserError(click.ClickException):
+    """A `NarratorError` as click shows it: one line on stderr, exit status 2."""
+
+    exit_code = EXIT_USER_ERROR
+
+
+class Interrupted(click.ClickException):
+    """Ctrl-C: one line, exit status 130."""
+
+    exit_code = EXIT_INTERRUPTED
+
+
+class NarratorGroup(click.Group):
+    """Turns user errors into one-line messages, in one place."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NarratorError as exc:
+            if ctx.meta.get("narrator.traceback"):
+                raise
+            raise UserError(str(exc)) from None
+        except KeyboardInterrupt:
+            raise Interrupted("interrupted; finished chapters and cached clips are kept") from None
+
+
+def _configure_logging(verbose: int, quiet: bool) -> None:
+    level = (
+        logging.WARNING
+        if quiet or not verbose
+        else (logging.INFO if verbose == 1 else logging.DEBUG)
+    )
+    logging.basicConfig(level=level, format="narrator: %(message)s", stream=sys.stderr, force=True)
+
+
+@click.group(cls=NarratorGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="narrator")
+@click.option("-v", "--verbose", count=True, help="Say more (twice for debugging detail).")
+@click.option("--traceback", is_flag=True, help="Show the full traceback of an error.")
+@click.pass_context
+def main(ctx: click.Context, verbose: int, traceback: bool) -> None:
+    """Turn chapters of fiction into full-cast audiobook chapters."""
+    ctx.meta["narrator.traceback"] = traceback
+    ctx.meta["narrator.verbose"] = verbose
+    _configure_logging(verbose, quiet=False)
+
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=True),
+    default=Path("voices.yaml"),
+    show_default=True,
+    help="The cast and voices file.",
+)
+out_option = click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output"),
+    show_default=True,
+    help="Where built files go.",
+)
+
+
+@main.command("build")
+@click.argument("chapters", nargs=-1, type=click.Path(path_type=Path))
+@config_option
+@out_option
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Clips synthesised at once [default: number of cores].",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(list(ENGINES)),
+    default=None,
+    help="Use this engine for every voice.",
+)
+@click.option("--force", is_flag=True, help="Rebuild chapters that are up to date.")
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Clip cache folder [default: $NARRATOR_CACHE or .narrator-cache beside the config].",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.pass_context
+def build_command(
+    ctx: click.Context,
+    chapters: tuple[Path, ...],
+    config_path: Path,
+    out_dir: Path,
+    jobs: int | None,
+    engine: str | None,
+    force: bool,
+    cache_dir: Path | None,
+    quiet: bool,
+) -> None:
+    """Build CHAPTERS (default: every file in chapters/) into tagged MP3s."""
+    if quiet:
+        _configure_logging(0, quiet=True)
+    config = load_config(config_path)
+    paths = list(chapters) or chapter_files(Path("chapters"))
+    if not paths:
+        raise NarratorError(
+            "chapters/ holds no chapter files", "add a .txt file, or name chapters to build"
+        )
+    options = BuildOptions(
+        out_dir=out_dir,
+        engine=engine,
+        jobs=jobs or os.cpu_count() or 1,
+        force=force,
+        cache_dir=cache_dir,
+    )
+    with _progress(enabled=not quiet and sys.stderr.isatty()) as progress:
+        results = build(paths, config, options, progress)
+    if not quiet:
+        for result in results:
+            click.echo(_describe(result))
+
+
+def _describe(result: BuildResult) -> str:
+    if result.up_to_date:
+        return f"{result.output}: up to date, nothing to do"
+    minutes, seconds = divmod(round(result.duration_seconds), 60)
+    cached = result.clips - result.rendered
+    return (
+        f"{result.output}: {result.title}, {minutes}:{seconds:02d}, "
+        f"{result.clips} clips ({result.rendered} synthesised, {cached} from cache)"
+    )
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Any]:
+    """A progress bar per chapter on a terminal; a no-op elsewhere."""
+    if not enabled:
+        yield None
+        return
+    bars: dict[str, Any] = {}
+
+    def update(name: str, done: int, total: int) -> None:
+        bar = bars.get(name)
+        if bar is None:
+            bar = bars[name] = click.progressbar(length=total, label=name, file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+        if done >= total:
+            bar.__exit__(None, None, None)
+
+    try:
+        yield update
+    finally:
+        for bar in bars.values():
+            if not bar.finished:
+                bar.__exit__(None, None, None)
+
+
+@main.command("script")
+@click.argument("chapter", type=click.Path(path_type=Path))
+@config_option
+@click.option("--json", "as_json", is_flag=True, help="Print the segments as JSON.")
+def script_command(chapter: Path, config_path: Path, as_json: bool) -> None:
+    """Show how CHAPTER is split and who says each line."""
+    config = load_config(config_path)
+    _, segments = script(chapter, config)
+    if as_json:
+        document = {"chapter": str(chapter), "segments": [dataclasses.asdict(s) for s in segments]}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=1))
+        return
+    colours = _colours(config)
+    for seg in segments:
+        click.echo(_listing_line(seg, colours))
+
+
+def _colours(config: Config) -> dict[str, str]:
+    names = [c.name for c in config.characters]
+    return {name: _SPEAKER_COLOURS[i % len(_SPEAKER_COLOURS)] for i, name in enumerate(names)}
+
+
+def _listing_line(seg: Segment, colours: dict[str, str]) -> str:
+    if seg.kind == "narration":
+        return click.style(f"{seg.index:5d}  {'':14}        {seg.text}", dim=True)
+    confidence = seg.confidence if seg.confidence is not None else 0.0
+    doubtful = confidence < LOW_CONFIDENCE or seg.speaker == UNKNOWN
+    mark = "?" if doubtful else " "
+    speaker = click.style(f"{seg.speaker[:14]:14}", fg=colours.get(seg.speaker, "white"), bold=True)
+    text = click.style(f"\u201c{seg.text}\u201d", fg=colours.get(seg.speaker))
+    return f"{seg.index:5d}  {speaker} {confidence:4.2f}{mark}  {text}  [{seg.rule}]"
+
+
+@main.command("cast")
+@click.argument("chapters", nargs=-1, type=click.Path(path_type=Path))
+@config_option
+def cast_command(chapters: tuple[Path, ...], config_path: Path) -> None:
+    """List who speaks in CHAPTERS, and names in the text that are not in the cast."""
+    config = load_config(config_path)
+    paths = list(chapters) or chapter_files(Path("chapters"))
+    lines: Counter[str] = Counter()
+    missing: Counter[str] = Counter()
+    for path in paths:
+        chapter, segments = script(path, config)
+        lines.update(s.speaker for s in segments if s.kind == "dialogue")
+        missing.update(dict(unlisted_names(chapter, config.characters)))
+    click.echo("Speakers (quotes):")
+    for name in [*(c.name for c in config.characters), UNKNOWN]:
+        if lines[name]:
+            click.echo(f"  {name:24} {lines[name]:5d}")
+    silent = [c.name for c in config.characters if not lines[c.name]]
+    if silent:
+        click.echo("In the cast but not heard: " + ", ".join(silent))
+    if missing:
+        click.echo("Names in the text that are not in the cast (mentions):")
+        for name, count in missing.most_common(30):
+            click.echo(f"  {name:24} {count:5d}")
+
+
+@main.command("voices")
+@click.option("--engine", type=click.Choice(list(ENGINES)), default=None, help="Only this engine.")
+def voices_command(engine: str | None) -> None:
+    """List the voices the installed engines offer."""
+    names: Sequence[str] = [engine] if engine else [n for n in ENGINES if n != "tone"]
+    for name in names:
+        try:
+            voices = get_engine(name).voices()
+        except NarratorError as exc:
+            click.echo(f"{name}: not available: {exc}")
+            continue
+        click.echo(f"{name}:")
+        for voice in voices:
+            click.echo(f"  {voice.id:28} {voice.name:34} {voice.language:12} {voice.gender}")

@@ -1,0 +1,62 @@
+"""ID3v2.4 tags for a chapter MP3, through mutagen (the one module that knows the frames)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+from mutagen.id3 import COMM, ID3, TALB, TCON, TIT2, TPE1, TPE2, TRCK, TSSE, TXXX, ID3NoHeaderError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+_LOGGER = logging.getLogger(__name__)
+
+GENRE: Final = "Audiobook"
+BUILD_KEY: Final = "narrator_build"
+"""User text frame holding the hash of everything the audio was made from."""
+
+
+@dataclass(frozen=True, slots=True)
+class TagInfo:
+    """What a chapter's tags say."""
+
+    title: str
+    album: str
+    artist: str | None
+    track: int
+    track_total: int
+    generator: str
+    build_id: str
+    description: str | None = None
+
+
+def write_tags(path: Path, info: TagInfo) -> None:
+    """Replace the file's ID3 tag with one made from `info`."""
+    tag = ID3()
+    tag.add(TIT2(encoding=3, text=info.title))
+    tag.add(TALB(encoding=3, text=info.album))
+    if info.artist:
+        tag.add(TPE1(encoding=3, text=info.artist))
+        tag.add(TPE2(encoding=3, text=info.artist))
+    tag.add(TRCK(encoding=3, text=f"{info.track}/{info.track_total}"))
+    tag.add(TCON(encoding=3, text=GENRE))
+    tag.add(TSSE(encoding=3, text=info.generator))
+    if info.description:
+        tag.add(COMM(encoding=3, lang="eng", desc="", text=info.description))
+    tag.add(TXXX(encoding=3, desc=BUILD_KEY, text=info.build_id))
+    tag.save(path, v2_version=4)
+
+
+def read_build_id(path: Path) -> str | None:
+    """The build hash stored in an MP3 by `write_tags`, if the file has one."""
+    try:
+        tag = ID3(path)
+    except (ID3NoHeaderError, FileNotFoundError):
+        return None
+    except Exception:  # a damaged file: rebuild it
+        _LOGGER.debug("cannot read tags of %s", path, exc_info=True)
+        return None
+    frames = tag.getall(f"TXXX:{BUILD_KEY}")
+    return str(frames[0].text[0]) if frames else None

@@ -1,0 +1,80 @@
+"""Audio: pauses by position, silence trimming, MP3 encoding through ffmpeg."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from narrator import audio
+from narrator.audio import PAUSES, Placement, clean, encode_mp3, pause_ms, silence
+from narrator.errors import MissingTool
+from narrator.model import Clip
+
+from .conftest import requires_tool
+
+
+def _at(
+    segment: int, paragraph: int = 0, scene: int = 0, text: str = "Text.", heading: bool = False
+) -> Placement:
+    return Placement(segment, paragraph, scene, heading, text)
+
+
+def test_pauses_grow_with_the_break() -> None:
+    assert pause_ms(None, _at(0)) == PAUSES.lead_in_ms
+    assert pause_ms(_at(0), _at(0)) == PAUSES.sentence_ms
+    assert pause_ms(_at(0, text="Hi,"), _at(1, text="she said.")) == PAUSES.clause_ms
+    assert pause_ms(_at(0, text="Hi."), _at(1, text="She left.")) == PAUSES.segment_ms
+    assert pause_ms(_at(0), _at(1, paragraph=1)) == PAUSES.paragraph_ms
+    assert pause_ms(_at(0, heading=True), _at(1, paragraph=1)) == PAUSES.heading_ms
+    assert pause_ms(_at(0), _at(1, paragraph=1, scene=1)) == PAUSES.scene_ms
+    assert PAUSES.clause_ms < PAUSES.sentence_ms < PAUSES.paragraph_ms < PAUSES.scene_ms
+
+
+def test_silence_is_zero_samples_of_the_right_length() -> None:
+    assert silence(100, 22_050) == bytes(2 * 2_205)
+
+
+def test_clean_trims_silence_at_both_ends() -> None:
+    tone = Clip(bytes(4_410) + b"\xff\x3f\x01\xc0" * 2_205 + bytes(8_820), 22_050)
+    trimmed = clean(tone)
+    assert trimmed.sample_rate == 22_050
+    assert 0.2 < trimmed.duration_seconds < 0.25
+    assert clean(Clip(bytes(4_410), 22_050)).samples == b""
+
+
+def test_clean_resamples_to_the_pipeline_rate() -> None:
+    clip = Clip(b"\xff\x3f\x01\xc0" * 12_000, 24_000)
+    assert clean(clip).sample_rate == audio.SAMPLE_RATE
+    assert abs(clean(clip).duration_seconds - 1.0) < 0.02
+
+
+@pytest.mark.integration
+@requires_tool("ffmpeg", "ffprobe")
+def test_encode_mp3_streams_into_a_decodable_file(tmp_path: Path) -> None:
+    destination = tmp_path / "out.mp3"
+    encode_mp3(iter([silence(1_000), b"\xff\x3f\x01\xc0" * 11_025, silence(1_000)]), destination)
+    probe = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "stream=codec_name,sample_rate,channels:format=duration",
+         "-of", "default=nw=1", str(destination)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    fields = dict(line.split("=", 1) for line in probe.stdout.split())
+    assert fields["codec_name"] == "mp3"
+    assert fields["channels"] == "1"
+    assert fields["sample_rate"] == "22050"
+    assert abs(float(fields["duration"]) - 3.0) < 0.1
+
+
+def test_missing_ffmpeg_says_how_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    audio.ffmpeg.cache_clear()
+    try:
+        with pytest.raises(MissingTool, match="ffmpeg not found on PATH") as caught:
+            audio.ffmpeg()
+        assert caught.value.hint == "install it: sudo apt-get install ffmpeg"
+    finally:
+        audio.ffmpeg.cache_clear()

@@ -1,0 +1,114 @@
+"""Build: the seed chapter end to end into a real, tagged MP3; up-to-date and atomic outputs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from mutagen.id3 import ID3
+
+from narrator.build import BuildOptions, build, chapter_files
+from narrator.config import load_config
+from narrator.engines.tone import ToneEngine
+from narrator.errors import EngineError
+
+from .conftest import ROOT, SEED, requires_tool
+
+
+def _probe(path: Path) -> dict[str, str]:
+    done = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries",
+         "stream=codec_name,sample_rate,channels,bit_rate:format=duration",
+         "-of", "default=nw=1", str(path)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return dict(line.split("=", 1) for line in done.stdout.split())
+
+
+@pytest.mark.integration
+@requires_tool("espeak-ng", "ffmpeg", "ffprobe")
+def test_seed_chapter_builds_into_a_tagged_mp3_of_8_to_12_minutes(tmp_path: Path) -> None:
+    config = load_config(ROOT / "voices.yaml")
+    options = BuildOptions(out_dir=tmp_path / "out", jobs=2, cache_dir=tmp_path / "cache")
+    [result] = build([SEED], config, options)
+    assert result.output == tmp_path / "out" / "chapter-01.mp3"
+    assert result.rendered > 150
+    fields = _probe(result.output)
+    assert (fields["codec_name"], fields["channels"], fields["sample_rate"]) == (
+        "mp3",
+        "1",
+        "22050",
+    )
+    assert 8 * 60 <= float(fields["duration"]) <= 12 * 60
+    assert abs(float(fields["duration"]) - result.duration_seconds) < 1.0
+    # Decode the whole file: every frame must be valid.
+    decoded = subprocess.run(
+        ["ffmpeg", "-v", "error", "-xerror", "-i", str(result.output), "-f", "null", "-"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert decoded.returncode == 0, decoded.stderr
+    tags = ID3(result.output)
+    assert tags.version[:2] == (2, 4)
+    assert str(tags["TIT2"]) == "Chapter 1"
+    assert str(tags["TALB"]) == "The (After) Life of the Party"
+    assert str(tags["TPE1"]) == "Anonymous fan author"
+    assert str(tags["TRCK"]) == "1/1"
+    assert str(tags["TCON"]) == "Audiobook"
+    # Nothing changed: nothing is redone.
+    [again] = build([SEED], config, options)
+    assert again.up_to_date
+
+
+def _tone_project(tmp_path: Path) -> tuple[Path, BuildOptions]:
+    (tmp_path / "chapters").mkdir()
+    chapter = tmp_path / "chapters" / "chapter-01.txt"
+    shutil.copy(SEED, chapter)
+    (tmp_path / "voices.yaml").write_text(
+        "engine: tone\ncharacters:\n  Izzie: {gender: female}\n  Alex: {gender: male}\n",
+        encoding="utf-8",
+    )
+    return chapter, BuildOptions(out_dir=tmp_path / "output", cache_dir=tmp_path / "cache")
+
+
+@requires_tool("ffmpeg")
+def test_a_failed_build_leaves_the_previous_output_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chapter, options = _tone_project(tmp_path)
+    config = load_config(tmp_path / "voices.yaml")
+    [first] = build([chapter], config, options)
+    before = first.output.read_bytes()
+
+    calls = {"n": 0}
+    real = ToneEngine.synthesize
+
+    def failing(self: ToneEngine, text: str, voice: object) -> object:
+        calls["n"] += 1
+        if calls["n"] > 20:
+            raise EngineError("synthesis failed on purpose")
+        return real(self, text, voice)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ToneEngine, "synthesize", failing)
+    (tmp_path / "voices.yaml").write_text(
+        "engine: tone\ncharacters:\n  Izzie: {gender: female, pitch: 80}\n  Alex: {gender: male}\n",
+        encoding="utf-8",
+    )
+    changed = load_config(tmp_path / "voices.yaml")
+    with pytest.raises(EngineError):
+        build([chapter], changed, options)
+    assert first.output.read_bytes() == before
+    assert sorted(os.listdir(options.out_dir)) == ["chapter-01.mp3"]
+
+
+@requires_tool("ffmpeg")
+def test_track_numbers_follow_the_natural_order_of_the_chapters_folder(tmp_path: Path) -> None:
+    chapter, options = _tone_project(tmp_path)
+    for n in (2, 10):
+        (chapter.parent / f"chapter-{n}.txt").write_text(f"Chapter {n} text.\n", encoding="utf-8")
+    files = chapter_files(chapter.parent)
+    assert [p.name for p in files] == ["chapter-01.txt", "chapter-2.txt", "chapter-10.txt"]
+    results = build(files[1:], load_config(tmp_path / "voices.yaml"), options)
+    assert [str(ID3(r.output)["TRCK"]) for r in results] == ["2/3", "3/3"]

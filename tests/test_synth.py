@@ -1,0 +1,89 @@
+"""Synthesise: chunk planning, speech text, the clip cache and parallel rendering (tone engine)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from narrator.attribute import attribute
+from narrator.cast import assign_voices
+from narrator.engines import get_engine
+from narrator.ingest import chapter_from_text
+from narrator.model import Character, Config, Voice
+from narrator.segment import segment
+from narrator.synth import ClipCache, _lexicon, plan, read_samples, speakable, synthesize
+
+TONE = Voice("tone", "a", 175, 50, 1.0)
+CAST = (Character("Izzie", (), "female"), Character("Alex", (), "male"))
+
+
+def _chunks(text: str, pronounce: tuple[tuple[str, str], ...] = ()) -> list:  # type: ignore[type-arg]
+    chapter = chapter_from_text(text, Path("c.txt"))
+    config = Config(source=Path("voices.yaml"), characters=CAST, engine="tone")
+    segments = attribute(segment(chapter), CAST)
+    return plan(chapter, segments, assign_voices(config), pronounce)
+
+
+def test_plan_gives_one_chunk_per_sentence_in_the_speakers_voice() -> None:
+    chunks = _chunks('Izzie sat down. She smiled.\n\n"I know. I do," Izzie says.')
+    assert [c.text for c in chunks] == [
+        "Izzie sat down.",
+        "She smiled.",
+        "I know.",
+        "I do,",
+        "Izzie says.",
+    ]
+    voices = assign_voices(Config(source=Path("v"), characters=CAST, engine="tone"))
+    assert [c.voice for c in chunks] == [voices["narrator"]] * 2 + [voices["Izzie"]] * 2 + [
+        voices["narrator"]
+    ]
+    assert [c.paragraph for c in chunks] == [0, 0, 1, 1, 1]
+
+
+def test_text_without_words_is_not_sent_to_the_engine() -> None:
+    assert speakable("\u2014 ...") == ""
+    assert [c.text for c in _chunks('"\u2014" she said.')] == ["she said."]
+
+
+def test_speakable_drops_markup_and_applies_the_lexicon() -> None:
+    lexicon = _lexicon((("Karev", "KAR-ev"), ("A/N", "author's note")))
+    assert speakable("It was _very_ *odd*, Karev.", lexicon) == "It was very odd, KAR-ev."
+    assert speakable("Karevs and Karev's", lexicon) == "Karevs and KAR-ev's"
+    assert speakable("Wait\u2026what?", lexicon) == "Wait... what?"
+
+
+def test_cache_reuses_clips_and_remakes_damaged_ones(tmp_path: Path) -> None:
+    cache = ClipCache(tmp_path)
+    chunks = _chunks("One sentence here. Another one there.")
+    first = synthesize(chunks, cache)
+    assert first.rendered == 2
+    again = synthesize(chunks, cache)
+    assert again.rendered == 0
+    assert [read_samples(c) for c in again.clips] == [read_samples(c) for c in first.clips]
+    damaged = first.clips[0].path
+    damaged.write_bytes(damaged.read_bytes()[: damaged.stat().st_size // 2])
+    repaired = synthesize(chunks, cache)
+    assert repaired.rendered == 1
+    assert read_samples(repaired.clips[0]) == read_samples(first.clips[0])
+
+
+def test_cache_key_depends_on_voice_and_text() -> None:
+    cache = ClipCache(Path("unused"))
+    engine = get_engine("tone")
+    key = cache.key(engine, "Hello.", TONE)
+    assert key == cache.key(engine, "Hello.", TONE)
+    assert key != cache.key(engine, "Hello!", TONE)
+    assert key != cache.key(engine, "Hello.", Voice("tone", "a", 175, 51, 1.0))
+
+
+def test_parallel_rendering_gives_the_same_clips_in_the_same_order(tmp_path: Path) -> None:
+    text = " ".join(f"Sentence {i} of the parallel test." for i in range(40))
+    chunks = _chunks(text)
+    serial = synthesize(chunks, ClipCache(tmp_path / "serial"), jobs=1)
+    seen: list[tuple[int, int]] = []
+    parallel = synthesize(
+        chunks, ClipCache(tmp_path / "parallel"), jobs=2, progress=lambda d, t: seen.append((d, t))
+    )
+    assert parallel.rendered == 40
+    assert [read_samples(c) for c in parallel.clips] == [read_samples(c) for c in serial.clips]
+    assert seen[0] == (0, 40)
+    assert seen[-1] == (40, 40)
