@@ -1,0 +1,54 @@
+#!/bin/sh
+# Install everything narrator needs on Debian/Ubuntu, then build chapters/ into output/.
+#   ./setup.sh            install what is missing, then build
+#   ./setup.sh --no-build install only
+# System packages come from apt-get (with sudo when not root) and only when missing;
+# Python packages go into .venv/ beside this file.
+set -eu
+cd "$(dirname "$0")"
+
+build=yes
+[ "${1:-}" = "--no-build" ] && build=no
+
+say() { printf 'setup: %s\n' "$*"; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# --- system packages -------------------------------------------------------
+need=""
+command -v espeak-ng >/dev/null 2>&1 || need="$need espeak-ng"
+command -v ffmpeg >/dev/null 2>&1 || need="$need ffmpeg"
+command -v ffprobe >/dev/null 2>&1 || need="$need ffmpeg"
+if ! command -v python3 >/dev/null 2>&1; then
+    need="$need python3 python3-venv"
+elif ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    need="$need python3-venv"
+fi
+if [ -n "$need" ]; then
+    say "installing with apt-get:$need"
+    as_root apt-get update -qq
+    # shellcheck disable=SC2086
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need
+fi
+
+python3 - <<'PY' || { say "narrator needs Python 3.11 or newer (python3 is $(python3 --version))"; exit 2; }
+import sys
+sys.exit(0 if sys.version_info >= (3, 11) else 1)
+PY
+
+# --- Python packages -------------------------------------------------------
+if [ ! -x .venv/bin/python ]; then
+    say "creating .venv"
+    python3 -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade "pip>=25.1"
+say "installing narrator and its test tools into .venv"
+.venv/bin/python -m pip install --quiet --editable . --group dev
+
+# --- the demo --------------------------------------------------------------
+if [ "$build" = yes ]; then
+    say "building chapters/ into output/"
+    .venv/bin/narrator build
+fi
