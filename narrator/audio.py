@@ -12,7 +12,7 @@ from narrator.errors import MissingTool, NarratorError
 from narrator.model import Clip
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable
     from pathlib import Path
 
 _LOGGER = logging.getLogger(__name__)
@@ -150,8 +150,3 @@ def encode_mp3(
             f"ffmpeg could not encode {destination.name} (status {status})",
             "run with --verbose to see ffmpeg's message",
         )
-
-
-def join(pieces: Sequence[bytes]) -> bytes:
-    """Concatenate raw sample data in one pass (pydub's `+` in a loop is quadratic)."""
-    return b"".join(pieces)

@@ -189,7 +189,6 @@ class SynthesisReport:
     """One per chunk, in the chunks' order."""
     rendered: int
     """How many were synthesised (the rest came from the cache)."""
-    rendered_segments: frozenset[int]
 
 
 def synthesize(
@@ -236,7 +235,6 @@ def synthesize(
     return SynthesisReport(
         clips=[found[key] for key in keys],
         rendered=len(missing),
-        rendered_segments=frozenset(chunk.segment for chunk in missing.values()),
     )
 
 

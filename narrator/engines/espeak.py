@@ -32,6 +32,24 @@ class EspeakCatalogue:
     bases: tuple[VoiceInfo, ...]
     variants: tuple[VoiceInfo, ...]
 
+    @classmethod
+    def listed(cls, bases: Iterable[VoiceInfo], variants: Iterable[VoiceInfo]) -> EspeakCatalogue:
+        """From espeak's own listing: variants named as they are written ("+f3" for "!v/f3"),
+        mbrola voices left out unless mbrola is installed."""
+        has_mbrola = shutil.which("mbrola") is not None
+        return cls(
+            bases=tuple(v for v in bases if has_mbrola or not v.id.startswith("mb/")),
+            variants=tuple(
+                VoiceInfo(
+                    id="+" + v.id.removeprefix("!v/"),
+                    name=v.name,
+                    language="variant",
+                    gender=v.gender,
+                )
+                for v in variants
+            ),
+        )
+
     def all_voices(self) -> list[VoiceInfo]:
         """Base voices first, then variants (spelt "+f3", to be appended to a base)."""
         return [*self.bases, *self.variants]
@@ -86,19 +104,9 @@ class EspeakEngine:
 
     @functools.cached_property
     def catalogue(self) -> EspeakCatalogue:
-        bases = usable_bases(_parse_voice_table(self._run(["--voices"]).decode("utf-8", "replace")))
-        variants = _parse_voice_table(self._run(["--voices=variant"]).decode("utf-8", "replace"))
-        return EspeakCatalogue(
-            bases=tuple(bases),
-            variants=tuple(
-                VoiceInfo(
-                    id="+" + v.id.removeprefix("!v/"),
-                    name=v.name,
-                    language="variant",
-                    gender=v.gender,
-                )
-                for v in variants
-            ),
+        return EspeakCatalogue.listed(
+            _parse_voice_table(self._run(["--voices"]).decode("utf-8", "replace")),
+            _parse_voice_table(self._run(["--voices=variant"]).decode("utf-8", "replace")),
         )
 
     def voices(self) -> list[VoiceInfo]:
@@ -134,12 +142,6 @@ class EspeakEngine:
                 "run with --verbose to see its message",
             )
         return done.stdout
-
-
-def usable_bases(voices: Iterable[VoiceInfo]) -> list[VoiceInfo]:
-    """Leave out the mbrola voices espeak-ng lists when mbrola itself is not installed."""
-    has_mbrola = shutil.which("mbrola") is not None
-    return [v for v in voices if has_mbrola or not v.id.startswith("mb/")]
 
 
 def wav_payload(wav: bytes) -> bytes:

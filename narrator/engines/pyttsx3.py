@@ -32,7 +32,7 @@ import wave
 from pathlib import Path
 from typing import Any, ClassVar, Final
 
-from narrator.engines.espeak import INSTALL_HINT, SAMPLE_RATE, EspeakCatalogue, usable_bases
+from narrator.engines.espeak import INSTALL_HINT, SAMPLE_RATE, EspeakCatalogue
 from narrator.errors import EngineError, MissingTool
 from narrator.model import Clip, Gender, Voice, VoiceInfo
 
@@ -76,19 +76,7 @@ class Pyttsx3Engine:
                 for v in espeak.ListVoices(spec)
             ]
 
-        variants = infos(espeak.VOICE(languages=b"variant"))
-        return EspeakCatalogue(
-            bases=tuple(usable_bases(infos(None))),
-            variants=tuple(
-                VoiceInfo(
-                    id="+" + v.id.removeprefix("!v/"),
-                    name=v.name,
-                    language="variant",
-                    gender=v.gender,
-                )
-                for v in variants
-            ),
-        )
+        return EspeakCatalogue.listed(infos(None), infos(espeak.VOICE(languages=b"variant")))
 
     def voices(self) -> list[VoiceInfo]:
         return self.catalogue.all_voices()
