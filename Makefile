@@ -1,0 +1,20 @@
+# Shortcuts for development; the README's two commands do not need make.
+PY := .venv/bin/python
+
+.PHONY: check test lint fmt bench
+check: test lint
+
+test:
+	$(PY) -m pytest
+
+lint:
+	$(PY) -m ruff check narrator tests bench
+	$(PY) -m ruff format --check narrator tests bench
+	$(PY) -m mypy
+
+fmt:
+	$(PY) -m ruff format narrator tests bench
+	$(PY) -m ruff check --fix narrator tests bench
+
+bench:
+	for f in bench/*.py; do $(PY) $$f || exit 1; done
