@@ -25,6 +25,15 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
+from narrator.english import (
+    AUXILIARIES,
+    BEAT_VERBS,
+    IRREGULAR,
+    PRONOUNS,
+    SPEECH_VERBS,
+    TITLES,
+    lemma,
+)
 from narrator.model import UNKNOWN, Chapter, Character, Gender, Segment
 
 if TYPE_CHECKING:
@@ -32,32 +41,6 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-_PRONOUNS: Final[dict[str, Gender]] = {"he": "male", "she": "female"}
-_SPEECH_VERBS: Final = frozenset(
-    """say tell ask reply answer whisper call mumble mutter murmur stutter stammer suggest
-    agree correct confirm curse question repeat attempt continue add shout yell cry
-    scream exclaim explain snap laugh sigh begin interrupt insist protest declare
-    announce remark observe note respond retort demand inquire enquire wonder plead beg
-    urge warn admit offer promise chuckle giggle groan moan grumble growl hiss bark
-    breathe gasp sob sneer tease joke counter argue reason state mention comment muse
-    venture assure reassure concede conclude persist press prompt encourage greet hum
-    speak talk chime pipe cut lie rejoin return resume echo drawl croak squeak squeal
-    shriek roar bellow holler sing chant mouth gush blurt babble prattle quip retort
-    stress swear vow inform instruct order command reply think""".split()
-)
-_BEAT_VERBS: Final = frozenset(
-    """nod smile grin shrug frown smirk sniff wince blush glance look stare turn lean""".split()
-)
-_IRREGULAR: Final = {
-    "said": "say", "says": "say", "told": "tell", "began": "begin", "spoke": "speak",
-    "cried": "cry", "cries": "cry", "replied": "reply", "replies": "reply", "thought": "think",
-    "went": "go", "cut": "cut", "swore": "swear", "sang": "sing", "lied": "lie",
-}  # fmt: skip
-_AUXILIARIES: Final = frozenset(
-    """is was are were has had have does did do can could will would shall should may
-    might must 's 'd 'll""".split()
-)
-_TITLES: Final = frozenset("""mr mrs ms miss dr sir lady lord madam madame master""".split())
 _SELF_ID: Final = re.compile(r"\b(?:it's|it is|i'm|i am|this is|my name is|name's)\s+$", re.I)
 _WORD: Final = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
 
@@ -110,7 +93,7 @@ class Cast:
         parts: dict[str, set[str]] = {}
         for label, owner in surface.items():
             for part in label.split():
-                if part.lower().strip(".") not in _TITLES and part[:1].isupper():
+                if part.lower().strip(".") not in TITLES and part[:1].isupper():
                     parts.setdefault(part, set()).add(owner)
         for part, owners in parts.items():
             if len(owners) == 1 and part not in surface:
@@ -147,40 +130,15 @@ def attribute(segments: Sequence[Segment], characters: Sequence[Character]) -> t
     return _Sieve(segments, Cast(characters)).run()
 
 
-def lemma(word: str) -> str:
-    """A verb's base form, good enough for matching a verb list ("whispers" -> "whisper")."""
-    word = word.lower().replace("\u2019", "'")
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
-    for suffix, replacement in (
-        ("ies", "y"),
-        ("ied", "y"),
-        ("ing", ""),
-        ("es", ""),
-        ("ed", ""),
-        ("s", ""),
-        ("d", ""),
-    ):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
-            stem = word[: -len(suffix)] + replacement
-            if stem in _SPEECH_VERBS or stem in _BEAT_VERBS:
-                return stem
-            if len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in _SPEECH_VERBS | _BEAT_VERBS:
-                return stem[:-1]
-            if stem + "e" in _SPEECH_VERBS or stem + "e" in _BEAT_VERBS:
-                return stem + "e"
-    return word
-
-
 def _is_verb_like(word: str) -> bool:
     """A word that can follow a subject: an inflected verb, an auxiliary, a known verb."""
     lowered = word.lower()
     base = lemma(word)
     return (
-        base in _SPEECH_VERBS
-        or base in _BEAT_VERBS
-        or lowered in _AUXILIARIES
-        or lowered in _IRREGULAR
+        base in SPEECH_VERBS
+        or base in BEAT_VERBS
+        or lowered in AUXILIARIES
+        or lowered in IRREGULAR
         or (word.islower() and (lowered.endswith("ed") or lowered.endswith("s")) and len(word) > 3)
     )
 
@@ -294,17 +252,17 @@ class _Sieve:
         subject = self._subject_at(text, words, seg.start, quote, excluded, previous)
         if subject is not None:
             speaker, kind, verb, strength = subject
-            if verb in _SPEECH_VERBS:
+            if verb in SPEECH_VERBS:
                 return _Verdict(speaker, f"{kind}-tag", 0.95 if kind == "name" else strength)
             return _Verdict(speaker, "actor-after", 0.7 if kind == "name" else strength - 0.1)
         # Inverted: `said Izzie`, `asked the girl` (the latter gives nothing).
         first = lemma(words[0][1])
-        if first in _SPEECH_VERBS and len(words) > 1:
+        if first in SPEECH_VERBS and len(words) > 1:
             for offset, word in words[1:3]:
                 mention = self.cast.name_at(text, offset)
                 if mention is not None and mention.character not in excluded:
                     return _Verdict(mention.character, "name-tag", 0.95)
-                pronoun = _PRONOUNS.get(word.lower())
+                pronoun = PRONOUNS.get(word.lower())
                 if pronoun is not None:
                     resolved = self._resolve(pronoun, quote, excluded, previous)
                     if resolved is not None:
@@ -325,7 +283,7 @@ class _Sieve:
             return None
         speaker, kind, _, strength = subject
         introduces = text.rstrip().endswith((",", ":"))
-        speaks = any(lemma(w) in _SPEECH_VERBS for _, w in words)
+        speaks = any(lemma(w) in SPEECH_VERBS for _, w in words)
         if introduces and speaks:
             return _Verdict(speaker, f"{kind}-tag", 0.9 if kind == "name" else strength)
         return _Verdict(speaker, "actor-before", 0.75 if kind == "name" else strength - 0.1)
@@ -349,10 +307,10 @@ class _Sieve:
             verb = next((lemma(w) for w in rest_words if not w.lower().endswith("ly")), "")
             if mention.character in excluded:
                 return None
-            if possessive or (rest_words and _is_verb_like(rest_words[0])) or verb in _SPEECH_VERBS:
+            if possessive or (rest_words and _is_verb_like(rest_words[0])) or verb in SPEECH_VERBS:
                 return mention.character, "name", verb, 0.9
             return None
-        gender = _PRONOUNS.get(word.lower())
+        gender = PRONOUNS.get(word.lower())
         if gender is None or len(words) < 2:
             return None
         verb = next((lemma(w) for _, w in words[1:4] if not w.lower().endswith("ly")), "")
@@ -418,7 +376,7 @@ class _Sieve:
         words = [(m.start(), m.group()) for m in _WORD.finditer(seg.text)]
         if not words:
             return
-        gender = _PRONOUNS.get(words[0][1].lower())
+        gender = PRONOUNS.get(words[0][1].lower())
         if gender is not None:
             referent = self._tagged_speaker(i)
             if referent is None:

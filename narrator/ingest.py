@@ -68,6 +68,10 @@ _WORD_BREAK: Final = re.compile(
     r"^[\W_]*(?:line|page|scene|time|pov)[\s\-]*(?:break|change|skip)[\W_]*$", re.IGNORECASE
 )
 _FILE_CHAPTER: Final = re.compile(r"^(?:ch|chap|chapter)?[\s\-_.]*0*(\d+)$", re.IGNORECASE)
+_BLOCK_INDENT: Final = 4
+"""Spaces beyond the usual paragraph indent that set a block (letter, verse) apart."""
+_VERSE_WIDTH: Final = 0.75
+"""Lines this much shorter than the wrap width, as a rule, are verse rather than prose."""
 _SENTENCE_END_CHARS: Final = ".!?\"'\u201d\u2019)]*_:;\u2026"
 
 
@@ -122,16 +126,26 @@ def chapter_from_text(text: str, path: Path, *, read_front_matter: bool = False)
         notes.append(note)
         last -= 1
     story = spans if read_front_matter else spans[first:last]
+    indents = [_indent(text, span) for span in story]
+    usual = statistics.median(indents) if indents else 0
+    width = _wrap_width(text, story)
     paragraphs: list[Paragraph] = []
     scene = 0
-    for span in story:
+    for span, indent in zip(story, indents, strict=True):
         body = text[span.start : span.end]
         if _is_break(body):
             if paragraphs:
                 scene += 1
             continue
-        heading = _HEADING.match(body) is not None
-        paragraphs.append(Paragraph(span.start, span.end, scene=scene, heading=heading))
+        paragraphs.append(
+            Paragraph(
+                span.start,
+                span.end,
+                scene=scene,
+                heading=_HEADING.match(body) is not None,
+                block=indent >= usual + _BLOCK_INDENT or _is_verse(body, width),
+            )
+        )
     title = title_for(path, text, paragraphs)
     notes.sort(key=lambda n: n.span.start)
     _LOGGER.debug(
@@ -168,6 +182,43 @@ def _trimmed(text: str, start: int, end: int) -> list[Span]:
     while end > start and (text[end - 1].isspace() or text[end - 1] in _SPACE):
         end -= 1
     return [Span(start, end)] if end > start else []
+
+
+def _indent(text: str, span: Span) -> int:
+    """The smallest indentation of the paragraph's lines (a tab counts as four spaces)."""
+    line_start = text.rfind("\n", 0, span.start) + 1
+    lines = text[line_start : span.end].split("\n")
+    widths = [
+        len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+        for line in lines
+        if line.strip()
+    ]
+    return min(widths) if widths else 0
+
+
+def _wrap_width(text: str, spans: list[Span]) -> int | None:
+    """The usual length of a wrapped line, when the text is hard-wrapped."""
+    inner = [
+        len(line.strip())
+        for span in spans
+        for line in text[span.start : span.end].split("\n")[:-1]
+        if line.strip()
+    ]
+    # The upper part of the distribution: verse and letters shorten some lines, never lengthen.
+    return int(statistics.quantiles(inner, n=5)[-1]) if len(inner) >= 3 else None
+
+
+def _is_verse(body: str, width: int | None) -> bool:
+    """Verse, a list or an address in wrapped text: lines well short of the wrap width,
+    or short-ish lines indented one by one (wrapped prose fills its lines up to the last
+    and never indents inside a paragraph)."""
+    lines = [line.rstrip() for line in body.split("\n") if line.strip()]
+    if width is None or len(lines) < 2:
+        return False
+    length = statistics.median(len(line.strip()) for line in lines[:-1])
+    indents = [len(line) - len(line.lstrip()) for line in lines[1:]]
+    stepped = max(indents) >= 2 and min(indents) + 2 <= max(indents)
+    return length <= _VERSE_WIDTH * width or (stepped and length <= 0.9 * width)
 
 
 def _is_hard_wrapped(text: str, blocks: list[Span]) -> bool:

@@ -35,6 +35,9 @@ class Paragraph:
     """Scene number: it goes up by one after every scene-break line."""
     heading: bool = False
     """True for a chapter heading such as "Chapter 3: The Diner"."""
+    block: bool = False
+    """Set apart from the prose: indented deeper than usual, or short lines in wrapped
+    text; a letter, verse or inscription, read by the narrator."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,48 +1,103 @@
-"""Segment a chapter into narration sentences and quoted dialogue, with source offsets."""
+"""Segment a chapter into narration sentences and quoted dialogue, with source offsets.
+
+Not every quotation is speech. These stay with the narrator:
+
+- quotes in blocks set apart from the prose (indented letters, verse);
+- mentions: a short quote run into its sentence after a word that is not a speech verb
+  (`labelled "ORANGE MARMALADE"`, `Giotto's "Ascension"`, scare quotes);
+- speech that is only imagined (`as much as to say "..."`, `instead of saying "..."`);
+- writing: a note, sign, telegram or letter quoted after what it is
+  (`It read: "..."`, `The telegram was in Spanish: "..."`);
+- readings: a quote that is wholly a quotation within it (`"'Come down, O maid'"`);
+- lines spoken in chorus (`"Prizes!" they all cried`, `said the others`): no one
+  character's voice fits them;
+- letters written out in quoted paragraphs, from the salutation (`"Dear Charlotte,"`),
+  with the address lines above it, to the signature below the closing (`"Yours,"`).
+"""
 
 from __future__ import annotations
 
 import itertools
 import logging
+import re
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final
 
+from narrator.english import SPEECH_NOUNS, SPEECH_VERBS, lemma
 from narrator.model import NARRATOR, UNKNOWN, Chapter, Kind, Paragraph, Segment
+from narrator.quotes import DOUBLE, SINGLE, Quote, QuoteStyle, detect_style, find_quotes
 from narrator.sentences import sentence_spans
 
 _LOGGER = logging.getLogger(__name__)
 
-_STRAIGHT: Final = '"'
-_OPENERS: Final = "\u201c\u201e\u201f"  # “ „ ‟
-_CLOSERS: Final = "\u201d"  # ”
-QUOTE_MARKS: Final = _STRAIGHT + _OPENERS + _CLOSERS
-_BEFORE_OPEN: Final = "([{<\u2014\u2013-/*_\u2018'" + QUOTE_MARKS
-"""Characters after which a quote mark may open a quotation."""
-_AFTER_CLOSE: Final = ".,;:!?)]}>\u2014\u2013-\u2026*_\u2019'" + QUOTE_MARKS
-"""Characters before which a quote mark may close a quotation."""
+QUOTE_MARKS: Final = DOUBLE.marks + SINGLE.marks
+_WORDS: Final = re.compile(r"[A-Za-z]+")
+_SPEECH_VERB_REACH: Final = 4
+"""How many words before a quote a speech verb may stand (`said to herself "..."`)."""
+_MENTION_MAX_WORDS: Final = 6
+"""Titles, labels and scare quotes are short; a longer quote run into a sentence is speech."""
+_UNSPOKEN: Final = re.compile(
+    r"\b(?:as\s+(?:if|though|much\s+as)\s+to\s+(?:say|ask)"
+    r"|(?:useless|tempted|going|about|wanted|longed|meant|ready|dying|inclined)\s+to\s+"
+    r"(?:say|answer|reply|ask|retort)"
+    r"|instead\s+of\s+(?:saying|asking|answering)"
+    r"|(?:well|easy|no\s+use|useless|pointless)\s+(?:to\s+say|saying)"
+    r"|(?:might|would|could|should|must)\s+have\s+(?:said|quoted|asked|answered|replied)"
+    r"|(?:nearly|almost|never)\s+(?:\w+\s+){0,3}?(?:said|saying|asked|answered)"
+    r"|(?:he|she|they|I)\s+meant|(?:seemed|appeared)\s+to\s+say)\W*$",
+    re.IGNORECASE,
+)
+"""What comes before imagined speech: `as much as to say, "..."`, `She nearly said, "..."`."""
+_WRITTEN: Final = re.compile(
+    r"(?:\b(?:it|which|that|this)\s+(?:read|reads|ran|runs)\s*[:,]?"
+    r"|\b(?:card|postcard|telegram|wire|sign|notice|banner|inscription|label|address|tune"
+    r"|headline|poster|placard|epitaph|motto|legend)\b(?:\s+[\w,]+){0,4}\s*:"
+    r")\s*$",
+    re.IGNORECASE,
+)
+"""What comes before written words: `It read: "..."`, `a card from Budapest: "..."`."""
+_CHORUS: Final = re.compile(
+    r"^[\s,\u2014\u2013-]*(?:(?P<verb>[a-z]+)\s+)?"
+    r"(?:they(?:\s+(?:all|both))?|the\s+others|all\s+of\s+them|both\s+of\s+them|everyone"
+    r"|everybody|(?:quite\s+)?a\s+chorus(?:\s+of\s+\w+)?|the\s+(?:crowd|company|voices|others"
+    r"|ladies|gentlemen|men|women|children|girls|boys|soldiers|guests|servants|jury))\b"
+    r"(?:\s+(?P<after>[a-z]+))?(?:\s+(?P<third>[a-z]+))?"
+)
+"""A speech tag with a plural subject right after a quote: `they both cried`, `said the others`."""
+_SALUTATION: Final = re.compile(r"^(?:My\s+)?(?:Dear|Dearest|Darling)\s+[A-Z][^.!?]{0,40},$")
+_CLOSING: Final = re.compile(
+    r"^(?:Yours|Your\s|Believe\s+me|Ever\s|Sincerely|Affectionately|Faithfully|With\s+love"
+    r"|Love,|Truly)"
+)
+_LETTER_MAX_PARAGRAPHS: Final = 15
+_LETTERHEAD_MAX_WORDS: Final = 6
 
-Role = Literal["open", "close", "either"]
 
+@dataclass(slots=True)
+class _Found:
+    """A paragraph's quotations and which of them are speech."""
 
-@dataclass(frozen=True, slots=True)
-class Quote:
-    """A quotation found in a paragraph: the offsets of its marks (end may lack a mark)."""
-
-    open_mark: int
-    """Offset of the opening mark."""
-    end: int
-    """Offset of the closing mark, or the paragraph's end when the quote is left open."""
-    closed: bool
+    start: int
+    """Where the paragraph starts."""
+    quotes: list[Quote]
+    speech: list[bool]
+    whole: bool
+    """The paragraph is one quotation, mark to mark."""
 
 
 def segment(chapter: Chapter) -> tuple[Segment, ...]:
     """Narration (one segment per sentence) and dialogue (one per quotation), in reading order."""
     text = chapter.text
+    style = detect_style(text, [(p.start, p.end) for p in chapter.paragraphs])
+    if style is SINGLE:
+        _LOGGER.info("%s: dialogue is in single quotes", chapter.path)
+    found = [_find(text, paragraph, style) for paragraph in chapter.paragraphs]
+    _drop_letters(text, found)
     out: list[Segment] = []
     left_open = False
-    for number, paragraph in enumerate(chapter.paragraphs):
-        quotes = find_quotes(text, paragraph.start, paragraph.end)
-        continues = left_open and bool(quotes) and _opens_paragraph(text, paragraph, quotes[0])
+    for number, (paragraph, here) in enumerate(zip(chapter.paragraphs, found, strict=True)):
+        quotes = [q for q, speech in zip(here.quotes, here.speech, strict=True) if speech]
+        continues = left_open and bool(quotes) and quotes[0].open_mark == paragraph.start
         cursor = paragraph.start
         for position, quote in enumerate(quotes):
             for start, end in _narration(text, cursor, quote.open_mark):
@@ -63,58 +118,113 @@ def segment(chapter: Chapter) -> tuple[Segment, ...]:
             cursor = quote.end + 1 if quote.closed else quote.end
         for start, end in _narration(text, cursor, paragraph.end):
             out.append(_make(out, "narration", text, start, end, paragraph, number))
-        left_open = bool(quotes) and not quotes[-1].closed
+        left_open = bool(here.quotes) and not here.quotes[-1].closed
     return tuple(out)
 
 
-def find_quotes(text: str, start: int, end: int) -> list[Quote]:
-    """The double-quoted quotations in `text[start:end]` (one paragraph).
+def _find(text: str, paragraph: Paragraph, style: QuoteStyle) -> _Found:
+    # Letters and verse set apart from the prose are the narrator's to read.
+    quotes = [] if paragraph.block else find_quotes(text, paragraph.start, paragraph.end, style)
+    whole = (
+        len(quotes) == 1
+        and quotes[0].open_mark == paragraph.start
+        and quotes[0].closed
+        and quotes[0].end == paragraph.end - 1
+    )
+    speech = [_is_speech(text, paragraph.start, paragraph.end, quote, style) for quote in quotes]
+    return _Found(paragraph.start, quotes, speech, whole)
 
-    Each mark is read by what flanks it: a mark before a word opens, one after a word
-    closes. A closing-only mark with no quotation open is a stray (as in `'Lucky's
-    Diner".`) and stays narration; an opening-only mark inside a quotation means the
-    previous one was never closed, so it ends there and a new one begins.
-    """
-    quotes: list[Quote] = []
-    opened: int | None = None
-    for index in range(start, end):
-        char = text[index]
-        if char not in QUOTE_MARKS:
+
+def _is_speech(text: str, start: int, end: int, quote: Quote, style: QuoteStyle) -> bool:
+    before = text[max(start, quote.open_mark - 80) : quote.open_mark]
+    if _UNSPOKEN.search(before) or _WRITTEN.search(before):
+        return False
+    if quote.closed and _is_chorus(text[quote.end + 1 : min(end, quote.end + 60)]):
+        return False
+    if _is_reading(text, quote, style):
+        return False
+    return not _is_mention(text, start, quote)
+
+
+def _is_chorus(after: str) -> bool:
+    """Whether the text after a quote is a speech tag whose subject is a group."""
+    match = _CHORUS.match(after)
+    if match is None:
+        return False
+    words = [match.group(g) for g in ("verb", "after", "third") if match.group(g)]
+    return any(lemma(word) in SPEECH_VERBS for word in words)
+
+
+def _is_mention(text: str, start: int, quote: Quote) -> bool:
+    """A quote run into its sentence after a word (`the words "DRINK ME"`, `Giotto's
+    "Ascension"`) names or labels something. It is speech when a speech verb comes in the
+    few words before it (`saying to herself "..."`), when a gap wider than a space stands
+    for a dash (`I indicated the mantelpiece   "that paralysed him"`), or when it is long."""
+    cursor = quote.open_mark
+    gap = cursor
+    while cursor > start and text[cursor - 1] in " \t\n":
+        cursor -= 1
+    if cursor == start or not (text[cursor - 1].isalnum() or text[cursor - 1] in "'\u2019"):
+        return False
+    if "  " in text[cursor:gap]:
+        return False
+    clause_start = max(start, cursor - 60)
+    for stop in ".,;:!?()\u2014\u2013" + QUOTE_MARKS:
+        clause_start = max(clause_start, text.rfind(stop, clause_start, cursor) + 1)
+    words = _WORDS.findall(text, clause_start, cursor)[-_SPEECH_VERB_REACH:]
+    if any(lemma(word) in SPEECH_VERBS or word.lower() in SPEECH_NOUNS for word in words):
+        return False
+    return len(_WORDS.findall(text, quote.open_mark, quote.end)) <= _MENTION_MAX_WORDS
+
+
+def _is_reading(text: str, quote: Quote, style: QuoteStyle) -> bool:
+    """A quote that is wholly a quotation inside it: a reading or a recital."""
+    inner = text[quote.open_mark + 1 : quote.end].strip()
+    nested = SINGLE if style is DOUBLE else DOUBLE
+    if len(inner) < 3 or inner[0] not in nested.straight + nested.openers:
+        return False
+    body = inner.rstrip(".,;:!?\u2014-")
+    return body[-1:] in nested.straight + nested.closers and body.count(inner[0]) <= 2
+
+
+def _drop_letters(text: str, found: list[_Found]) -> None:
+    """Mark letters written out as quoted paragraphs as not speech (in place)."""
+    index = 0
+    while index < len(found):
+        if not (found[index].whole and _SALUTATION.match(_inner(text, found[index]))):
+            index += 1
             continue
-        role = _role(text, index, start, end)
-        if opened is None:
-            if role != "close":
-                opened = index
-        elif role == "open":
-            quotes.append(Quote(opened, index, closed=False))
-            opened = index
-        else:
-            quotes.append(Quote(opened, index, closed=True))
-            opened = None
-    if opened is not None:
-        quotes.append(Quote(opened, end, closed=False))
-    return quotes
+        last = None
+        for j in range(index + 1, min(len(found), index + _LETTER_MAX_PARAGRAPHS)):
+            here = found[j]
+            if not here.quotes or here.quotes[0].open_mark != here.start:
+                break
+            if here.whole and _CLOSING.match(_inner(text, here)):
+                last = j
+                following = found[j + 1] if j + 1 < len(found) else None
+                if following is not None and following.whole and _is_short(text, following):
+                    last = j + 1
+                break
+        if last is None:
+            index += 1
+            continue
+        first = index
+        while first > 0 and found[first - 1].whole and _is_short(text, found[first - 1]):
+            first -= 1
+        for here in found[first : last + 1]:
+            here.speech = [False] * len(here.quotes)
+        index = last + 1
 
 
-def _role(text: str, index: int, start: int, end: int) -> Role:
-    before = text[index - 1] if index > start else " "
-    after = text[index + 1] if index + 1 < end else " "
-    can_open = (before.isspace() or before in _BEFORE_OPEN) and not after.isspace()
-    can_close = (after.isspace() or after in _AFTER_CLOSE) and not before.isspace()
-    char = text[index]
-    if char in _OPENERS:
-        return "close" if can_close and not can_open else "open"
-    if char in _CLOSERS:
-        return "open" if can_open and not can_close else "close"
-    if can_open and not can_close:
-        return "open"
-    if can_close and not can_open:
-        return "close"
-    return "either"
+def _inner(text: str, found: _Found) -> str:
+    quote = found.quotes[0]
+    return text[quote.open_mark + 1 : quote.end].strip()
 
 
-def _opens_paragraph(text: str, paragraph: Paragraph, quote: Quote) -> bool:
-    return quote.open_mark == paragraph.start
+def _is_short(text: str, found: _Found) -> bool:
+    """An address, date or signature line: a few words, not a question or exclamation."""
+    inner = _inner(text, found)
+    return len(_WORDS.findall(inner)) <= _LETTERHEAD_MAX_WORDS and inner[-1:] not in "?!"
 
 
 def _narration(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from narrator.attribute import attribute, lemma, unlisted_names
+from narrator.attribute import attribute, unlisted_names
 from narrator.config import load_config
+from narrator.english import lemma
 from narrator.ingest import chapter_from_text, ingest
 from narrator.model import Character
 from narrator.segment import segment

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -110,3 +111,76 @@ _PIECES = st.sampled_from(
 def test_segments_hold_for_any_text(text: str) -> None:
     chapter = chapter_from_text(text.replace("\r\n", "\n"), Path("c.txt"))
     _check_segments(chapter, segment(chapter))
+
+
+def test_single_quoted_text_is_read_in_its_own_style() -> None:
+    text = (
+        "'I don't know,' said Anne. 'It's the girls' idea, not mine.'\n\n"
+        "'Tis true, and 'em lot agree. 'Well,' he said, 'we'll see.'\n\n"
+        "'Are you sure?' she asked.\n\n'Quite sure.'\n"
+    )
+    assert _dialogue(text) == [
+        "I don't know,",
+        "It's the girls' idea, not mine.",
+        "Well,",
+        "we'll see.",
+        "Are you sure?",
+        "Quite sure.",
+    ]
+
+
+def test_a_double_quoted_text_keeps_single_quotes_inside_speech() -> None:
+    assert _dialogue("\"He said 'go away' to me,\" she said. 'Twas odd.") == [
+        "He said 'go away' to me,"
+    ]
+
+
+def test_a_quote_inside_a_quote_with_the_same_marks() -> None:
+    text = '"I tried to say "How doth the little bee," but it came out wrong!" Alice said.'
+    assert _dialogue(text) == ['I tried to say "How doth the little bee," but it came out wrong!']
+
+
+def test_quoted_names_titles_and_labels_are_narration() -> None:
+    text = (
+        'She took a jar labelled "ORANGE MARMALADE" from the shelf. '
+        'He bought Giotto\'s "Ascension" and a print.\n\n'
+        'Alice said to herself "That\'s quite enough!" and sat down.'
+    )
+    assert _dialogue(text) == ["That's quite enough!"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'She looked around as much as to say, "Are you all like this?"',
+        'Instead of saying, "Does that matter?" he rebelled.',
+        'It read: "Stopped night San Sebastian."',
+        '"Prizes! Prizes!" they all cried.',
+        '"So you did, old fellow!" said the others.',
+    ],
+)
+def test_imagined_written_and_chorus_lines_are_narration(text: str) -> None:
+    assert _dialogue(text) == []
+
+
+def test_a_letter_in_quoted_paragraphs_is_narration() -> None:
+    text = (
+        'Lucy replied as follows:\n\n"Beauchamp Mansions, S.W."\n\n"Dear Charlotte,"\n\n'
+        '"Many thanks for your warning."\n\n"Yours affectionately,"\n\n"L. M. Honeychurch."\n\n'
+        '"Well?" said her mother.\n'
+    )
+    assert _dialogue(text) == ["Well?"]
+
+
+def test_verse_and_indented_letters_are_narration() -> None:
+    prose = (
+        "It was a dark and stormy night, and the rain fell in torrents, except at\n"
+        "occasional intervals when it was checked by a violent gust of wind which\n"
+        "swept up the streets, rattling along the housetops and fiercely agitating.\n\n"
+    )
+    verse = (
+        '"How doth the little crocodile\n    Improve his shining tail,\nAnd pour the waters"\n\n'
+    )
+    letter = '     "My dear Friend,\n     I shall come on Monday next."\n\n'
+    said = '"Hello there," she said to the old man who was sitting by the fire all day.\n'
+    assert _dialogue(prose + verse + letter + said) == ["Hello there,"]

@@ -1,0 +1,66 @@
+"""English word lists shared by segmentation and attribution, and a verb lemmatiser."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from narrator.model import Gender
+
+PRONOUNS: Final[dict[str, Gender]] = {"he": "male", "she": "female"}
+SPEECH_VERBS: Final = frozenset(
+    """say tell ask reply answer whisper call mumble mutter murmur stutter stammer suggest
+    agree correct confirm curse question repeat attempt continue add shout yell cry
+    scream exclaim explain snap laugh sigh begin interrupt insist protest declare
+    announce remark observe note respond retort demand inquire enquire wonder plead beg
+    urge warn admit offer promise chuckle giggle groan moan grumble growl hiss bark
+    breathe gasp sob sneer tease joke counter argue reason state mention comment muse
+    venture assure reassure concede conclude persist press prompt encourage greet hum
+    speak talk chime pipe cut lie rejoin return resume echo drawl croak squeak squeal
+    shriek roar bellow holler sing chant mouth gush blurt babble prattle quip retort
+    stress swear vow inform instruct order command reply think""".split()
+)
+SPEECH_NOUNS: Final = frozenset(
+    """remark exclamation cry shout whisper voice reply answer question call chorus
+    murmur mutter scream shriek greeting""".split()
+)
+"""Nouns that introduce speech (`the exclamation "Lord, how tired I am!"`)."""
+BEAT_VERBS: Final = frozenset(
+    """nod smile grin shrug frown smirk sniff wince blush glance look stare turn lean""".split()
+)
+IRREGULAR: Final = {
+    "said": "say", "says": "say", "told": "tell", "began": "begin", "spoke": "speak",
+    "cried": "cry", "begun": "begin", "cries": "cry", "replied": "reply", "replies": "reply",
+    "thought": "think",
+    "went": "go", "cut": "cut", "swore": "swear", "sang": "sing", "lied": "lie",
+}  # fmt: skip
+AUXILIARIES: Final = frozenset(
+    """is was are were has had have does did do can could will would shall should may
+    might must 's 'd 'll""".split()
+)
+TITLES: Final = frozenset("""mr mrs ms miss dr sir lady lord madam madame master""".split())
+
+
+def lemma(word: str) -> str:
+    """A verb's base form, good enough for matching a verb list ("whispers" -> "whisper")."""
+    word = word.lower().replace("\u2019", "'")
+    if word in IRREGULAR:
+        return IRREGULAR[word]
+    for suffix, replacement in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("ing", ""),
+        ("es", ""),
+        ("ed", ""),
+        ("s", ""),
+        ("d", ""),
+    ):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            stem = word[: -len(suffix)] + replacement
+            if stem in SPEECH_VERBS or stem in BEAT_VERBS:
+                return stem
+            if len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in SPEECH_VERBS | BEAT_VERBS:
+                return stem[:-1]
+            if stem + "e" in SPEECH_VERBS or stem + "e" in BEAT_VERBS:
+                return stem + "e"
+    return word
