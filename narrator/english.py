@@ -64,3 +64,16 @@ def lemma(word: str) -> str:
             if stem + "e" in SPEECH_VERBS or stem + "e" in BEAT_VERBS:
                 return stem + "e"
     return word
+
+
+def is_verb_like(word: str) -> bool:
+    """A word that can follow a subject: an inflected verb, an auxiliary, a known verb."""
+    lowered = word.lower()
+    base = lemma(word)
+    return (
+        base in SPEECH_VERBS
+        or base in BEAT_VERBS
+        or lowered in AUXILIARIES
+        or lowered in IRREGULAR
+        or (word.islower() and (lowered.endswith("ed") or lowered.endswith("s")) and len(word) > 3)
+    )

@@ -1,60 +1,21 @@
-"""Attribute a speaker to every dialogue segment: a sieve of rules, most certain first.
-
-The rules, in the order they are tried for each quotation:
-
-1. continuation: a quote that carries on last paragraph's unclosed quote keeps its speaker;
-2. name tag: a name or alias with a speech verb next to the quote
-   (`"...," Izzie says` / `says Izzie` / `Meredith whispers, "..."`);
-3. pronoun tag: `she says` and the like, resolved by gender: first to the subject of the
-   paragraph's narration before the quote, then to the conversation's recent speakers
-   (not the one who spoke just before), then to the most salient character in the narration;
-4. self-identification: `"It's Meredith."`, `"I'm Alex."`;
-5. the paragraph's acting character: the subject of the narration beside the quote;
-6. same paragraph: a quote without a tag shares the speaker of a tagged quote in its paragraph;
-7. turn-taking: in a run of exchanges, speakers alternate (A, B, A, B) around known turns;
-8. fallback: the most recent other speaker, with low confidence, else "unknown".
-
-A name addressed inside a quote (a vocative: `"Alex, stay here"`) is never its speaker.
-"""
+"""The rule sieve: a speaker for each quotation from tags, salience and turn-taking."""
 
 from __future__ import annotations
 
 import dataclasses
-import logging
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
-from narrator.english import (
-    AUXILIARIES,
-    BEAT_VERBS,
-    IRREGULAR,
-    PRONOUNS,
-    SPEECH_VERBS,
-    TITLES,
-    lemma,
-)
-from narrator.model import UNKNOWN, Chapter, Character, Gender, Segment
+from narrator.attribute.names import Cast, Mention
+from narrator.english import PRONOUNS, SPEECH_VERBS, is_verb_like, lemma
+from narrator.model import UNKNOWN, Gender, Segment
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-_LOGGER = logging.getLogger(__name__)
-
 _SELF_ID: Final = re.compile(r"\b(?:it's|it is|i'm|i am|this is|my name is|name's)\s+$", re.I)
 _WORD: Final = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """A character named (or pronoun-resolved) in the text."""
-
-    start: int
-    end: int
-    character: str
-    paragraph: int = -1
-    subject: bool = False
-    """True when the mention is the subject of its clause ("Izzie says", "She walks")."""
 
 
 @dataclass(slots=True)
@@ -80,70 +41,7 @@ class _Turn:
     """Turns of one conversation: same scene, at most one narration paragraph apart."""
 
 
-class Cast:
-    """The characters' names and aliases, compiled for finding mentions in text."""
-
-    def __init__(self, characters: Sequence[Character]) -> None:
-        self.gender: dict[str, Gender] = {c.name: c.gender for c in characters}
-        surface: dict[str, str] = {}
-        for character in characters:
-            for label in (character.name, *character.aliases):
-                surface.setdefault(label, character.name)
-        # Parts of multi-word names ("Karev" of "Alex Karev") when they name one character.
-        parts: dict[str, set[str]] = {}
-        for label, owner in surface.items():
-            for part in label.split():
-                if part.lower().strip(".") not in TITLES and part[:1].isupper():
-                    parts.setdefault(part, set()).add(owner)
-        for part, owners in parts.items():
-            if len(owners) == 1 and part not in surface:
-                surface[part] = next(iter(owners))
-        self.surface = surface
-        alternatives = sorted(surface, key=len, reverse=True)
-        self._pattern = (
-            re.compile(
-                r"(?<![\w'\u2019])(?:" + "|".join(map(re.escape, alternatives)) + r")(?![\w])"
-            )
-            if alternatives
-            else None
-        )
-
-    def mentions(self, text: str, offset: int = 0) -> list[Mention]:
-        """Every name or alias in `text`, with offsets shifted by `offset`."""
-        if self._pattern is None:
-            return []
-        return [
-            Mention(offset + m.start(), offset + m.end(), self.surface[m.group()])
-            for m in self._pattern.finditer(text)
-        ]
-
-    def name_at(self, text: str, start: int) -> Mention | None:
-        """The name that begins exactly at `start`, if any."""
-        if self._pattern is None:
-            return None
-        match = self._pattern.match(text, start)
-        return Mention(match.start(), match.end(), self.surface[match.group()]) if match else None
-
-
-def attribute(segments: Sequence[Segment], characters: Sequence[Character]) -> tuple[Segment, ...]:
-    """Copies of `segments` with every dialogue segment's speaker, rule and confidence filled."""
-    return _Sieve(segments, Cast(characters)).run()
-
-
-def _is_verb_like(word: str) -> bool:
-    """A word that can follow a subject: an inflected verb, an auxiliary, a known verb."""
-    lowered = word.lower()
-    base = lemma(word)
-    return (
-        base in SPEECH_VERBS
-        or base in BEAT_VERBS
-        or lowered in AUXILIARIES
-        or lowered in IRREGULAR
-        or (word.islower() and (lowered.endswith("ed") or lowered.endswith("s")) and len(word) > 3)
-    )
-
-
-class _Sieve:
+class Sieve:
     def __init__(self, segments: Sequence[Segment], cast: Cast) -> None:
         self.segments = list(segments)
         self.cast = cast
@@ -307,7 +205,7 @@ class _Sieve:
             verb = next((lemma(w) for w in rest_words if not w.lower().endswith("ly")), "")
             if mention.character in excluded:
                 return None
-            if possessive or (rest_words and _is_verb_like(rest_words[0])) or verb in SPEECH_VERBS:
+            if possessive or (rest_words and is_verb_like(rest_words[0])) or verb in SPEECH_VERBS:
                 return mention.character, "name", verb, 0.9
             return None
         gender = PRONOUNS.get(word.lower())
@@ -400,8 +298,8 @@ class _Sieve:
             sentence_start = mention.start == seg.start + words[0][0]
             possessive = rest.startswith(("'s", "\u2019s"))
             follows = bool(after) and (
-                _is_verb_like(after[0])
-                or (after[0].endswith("ly") and len(after) > 1 and _is_verb_like(after[1]))
+                is_verb_like(after[0])
+                or (after[0].endswith("ly") and len(after) > 1 and is_verb_like(after[1]))
             )
             subject = (sentence_start and possessive) or (follows and not possessive)
             self.mentions.append(
@@ -534,43 +432,3 @@ class _Sieve:
         if self.turns and self.turns[-1].verdict is not None:
             return self.turns[-1].verdict.speaker
         return None
-
-
-_CAPITALISED: Final = re.compile(
-    r"(?<![\w'\u2019])(?:(?:Mr|Mrs|Ms|Dr|Miss|Sir|Lady|Lord)\.?\s+)?"
-    r"[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)*"
-)
-_NOT_NAMES: Final = frozenset(
-    """I I'm I'll I'd I've The A An And But Or So Then When While What Who Why How Where
-    Which This That These Those There Here It It's He She They We You His Her Their Our
-    Your My Its If As At In On Of For To From With Without By Up Down Out Not No Yes Oh
-    Well Now Just Maybe Perhaps After Before Because Although Though Even Still Yet All
-    Some Any Every Each One Two God Monday Tuesday Wednesday Thursday Friday Saturday
-    Sunday January February March April May June July August September October November
-    December Chapter Okay OK Hey Hi Hello Please Thank Thanks Sorry Mr Mrs Ms Dr Miss
-    Sir Lady Lord""".split()
-)
-
-
-def unlisted_names(chapter: Chapter, characters: Sequence[Character]) -> list[tuple[str, int]]:
-    """Capitalised names in the story that are not in the cast, most frequent first.
-
-    A capitalised word that only ever starts a sentence is not counted: it is more likely
-    an ordinary word than a name.
-    """
-    known = set(Cast(characters).surface)
-    counts: dict[str, int] = {}
-    inside: set[str] = set()
-    for paragraph in chapter.paragraphs:
-        text = chapter.text[paragraph.start : paragraph.end]
-        for match in _CAPITALISED.finditer(text):
-            name = match.group()
-            words = [w for w in name.replace(".", " ").split() if w not in _NOT_NAMES]
-            if not words or name in known or any(w in known for w in words):
-                continue
-            before = text[: match.start()].rstrip()
-            if before and before[-1] not in '.!?"\u201c\u201d\u2014:':
-                inside.add(name)
-            counts[name] = counts.get(name, 0) + 1
-    ranked = [(name, n) for name, n in counts.items() if name in inside and n >= 2]
-    return sorted(ranked, key=lambda item: (-item[1], item[0]))
