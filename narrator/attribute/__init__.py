@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from narrator.attribute.names import Cast, Mention, unlisted_names
+from narrator.attribute.ranker import rerank, shipped_model
 from narrator.attribute.sieve import Sieve
 
 if TYPE_CHECKING:
@@ -34,4 +35,7 @@ __all__ = ["Cast", "Mention", "attribute", "unlisted_names"]
 
 def attribute(segments: Sequence[Segment], characters: Sequence[Character]) -> tuple[Segment, ...]:
     """Copies of `segments` with every dialogue segment's speaker, rule and confidence filled."""
-    return Sieve(segments, Cast(characters)).run()
+    sieve = Sieve(segments, Cast(characters))
+    found = sieve.run()
+    model = shipped_model()
+    return found if model is None else rerank(sieve, found, model)

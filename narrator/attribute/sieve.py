@@ -7,34 +7,46 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
-from narrator.attribute.names import Cast, Mention
-from narrator.english import PRONOUNS, SPEECH_VERBS, is_verb_like, lemma
+from narrator.attribute.names import Cast, Mention, first_person_narrator
+from narrator.attribute.tags import Tag, TagReader
+from narrator.english import PRONOUNS, is_verb_like
 from narrator.model import UNKNOWN, Gender, Segment
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
 _SELF_ID: Final = re.compile(r"\b(?:it's|it is|i'm|i am|this is|my name is|name's)\s+$", re.I)
+_CONVERSATION_GAP_WORDS: Final = 60
+_TIME_SHIFT: Final = re.compile(
+    r"^(?:(?:it'?s|it\s+was|it\s+is)\s+)?(?:(?:a\s+few|an?|one|two|three|four|five|six|several"
+    r"|some|\d+)\s+)?(?:hours?|days?|weeks?|months?|years?|minutes?)\s+later\b"
+    r"|^(?:later|meanwhile|afterwards|the\s+next\s+(?:day|morning|evening|night|week)"
+    r"|next\s+(?:day|morning|week)|that\s+(?:evening|night|afternoon|morning)"
+    r"|the\s+following\s+(?:day|morning|evening|week)|early\s+the\s+next)\b",
+    re.IGNORECASE,
+)
+"""A paragraph opening with a jump in time starts a new conversation."""
+"""More narration than this between two turns ends a conversation."""
 _WORD: Final = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
 
 
 @dataclass(slots=True)
-class _Verdict:
+class Verdict:
     speaker: str
     rule: str
     confidence: float
 
 
 @dataclass(slots=True)
-class _Turn:
+class Turn:
     """The dialogue of one paragraph, and what the sieve has decided for it."""
 
     paragraph: int
     scene: int
     quotes: list[int] = field(default_factory=list)
     addressed: set[str] = field(default_factory=set)
-    verdict: _Verdict | None = None
-    actor: _Verdict | None = None
+    verdict: Verdict | None = None
+    actor: Verdict | None = None
     """The acting character beside the quotes: likely, but weaker than turn-taking when
     it is also the one who spoke last."""
     conversation: int = 0
@@ -45,14 +57,24 @@ class Sieve:
     def __init__(self, segments: Sequence[Segment], cast: Cast) -> None:
         self.segments = list(segments)
         self.cast = cast
-        self.verdicts: dict[int, _Verdict] = {}
+        self.verdicts: dict[int, Verdict] = {}
         self.mentions: list[Mention] = []
         """Characters mentioned in narration, in reading order (subject pronouns resolved)."""
-        self.turns: list[_Turn] = []
+        self.turns: list[Turn] = []
+        self._narration_words = 0
+        """Words of narration-only paragraphs since the last dialogue."""
+        self.tags = TagReader(cast)
+        self.found_tags: dict[int, list[Tag]] = {}
+        """The tags read beside each quote (for the ranker)."""
+        self.turn_of: dict[int, int] = {}
+        """The turn each quote belongs to."""
+        self.me = first_person_narrator(self.segments, cast)
+        """The character who narrates as "I", in a first-person story."""
 
     # -- the passes ------------------------------------------------------------
 
     def run(self) -> tuple[Segment, ...]:
+        """Every rule over the chapter; dialogue segments get speaker, rule and confidence."""
         by_paragraph: dict[int, list[int]] = {}
         for i, seg in enumerate(self.segments):
             by_paragraph.setdefault(seg.paragraph, []).append(i)
@@ -62,7 +84,7 @@ class Sieve:
         out = []
         for i, seg in enumerate(self.segments):
             if seg.kind == "dialogue":
-                verdict = self.verdicts.get(i) or _Verdict(UNKNOWN, "none", 0.0)
+                verdict = self.verdicts.get(i) or Verdict(UNKNOWN, "none", 0.0)
                 seg = dataclasses.replace(
                     seg,
                     speaker=verdict.speaker,
@@ -76,14 +98,28 @@ class Sieve:
         """Rules 1-6 over one paragraph, in reading order."""
         quotes = [i for i in members if self.segments[i].kind == "dialogue"]
         turn = None
+        first = self.segments[members[0]]
+        if first.kind == "narration" and _TIME_SHIFT.match(first.text):
+            self._narration_words = _CONVERSATION_GAP_WORDS + 1
+        # Narration between this paragraph's first quote and the last turn's last quote.
         if quotes:
-            turn = _Turn(paragraph, self.segments[members[0]].scene, quotes)
+            self._narration_words += self._words(m for m in members if m < quotes[0])
+        if quotes:
+            turn = Turn(paragraph, self.segments[members[0]].scene, quotes)
             for i in quotes:
                 turn.addressed |= self._addressed(self.segments[i].text)
             if self.turns:
                 last = self.turns[-1]
-                apart = last.scene != turn.scene or paragraph - last.paragraph > 2
+                apart = (
+                    last.scene != turn.scene
+                    or paragraph - last.paragraph > 2
+                    or self._narration_words > _CONVERSATION_GAP_WORDS
+                )
                 turn.conversation = last.conversation + apart
+        if quotes:
+            self._narration_words = self._words(m for m in members if m > quotes[-1])
+        else:
+            self._narration_words += self._words(members)
         previous = self._previous_speaker(paragraph)
         for i in members:
             if self.segments[i].kind == "narration":
@@ -99,123 +135,95 @@ class Sieve:
             self.verdicts[i] = verdict
         if turn is None:
             return
+        for i in quotes:
+            self.turn_of[i] = len(self.turns)
         self.turns.append(turn)
         decided = [self.verdicts[i] for i in quotes if i in self.verdicts]
         if decided:
             self._decide(turn, max(decided, key=lambda v: v.confidence), "same-paragraph")
 
-    def _decide(self, turn: _Turn, verdict: _Verdict, rule: str) -> None:
+    def _words(self, indexes: Iterable[int]) -> int:
+        return sum(self.segments[i].text.count(" ") + 1 for i in indexes)
+
+    def _decide(self, turn: Turn, verdict: Verdict, rule: str) -> None:
         """Give the turn a speaker; its quotes without their own verdict take it."""
         turn.verdict = verdict
         for i in turn.quotes:
             if i not in self.verdicts:
-                self.verdicts[i] = _Verdict(verdict.speaker, rule, verdict.confidence * 0.9)
+                self.verdicts[i] = Verdict(verdict.speaker, rule, verdict.confidence * 0.9)
 
-    def _local(self, i: int, turn: _Turn | None, previous: str | None) -> _Verdict | None:
+    def _local(self, i: int, turn: Turn | None, previous: str | None) -> Verdict | None:
         """Rules 1-5 for one quotation."""
         seg = self.segments[i]
-        excluded = turn.addressed if turn else set()
+        excluded = set(turn.addressed) if turn else set()
         if seg.continues:
             earlier = self._previous_dialogue(i)
             if earlier is not None and earlier in self.verdicts:
                 v = self.verdicts[earlier]
-                return _Verdict(v.speaker, "continuation", max(v.confidence, 0.9))
+                return Verdict(v.speaker, "continuation", max(v.confidence, 0.9))
+        tags: list[tuple[Tag, str, float]] = []
         after = self._neighbour(i, +1)
-        if after is not None:
-            found = self._tag_after(after, i, excluded, previous)
-            if found is not None:
-                return found
+        if after is not None and (tag := self.tags.after(self.segments[after].text)):
+            tags.append((tag, "after", 1.0))
         before = self._neighbour(i, -1)
-        if before is not None:
-            found = self._tag_before(before, i, excluded, previous)
-            if found is not None:
-                return found
+        if before is not None and (tag := self.tags.before(self.segments[before].text)):
+            tags.append((tag, "before", 0.95))
+        elif before is None and (introducer := self._introducer(i)) is not None:
+            # `Mr. Beebe was back, saying rather nervously:` ending the paragraph above.
+            tag = self.tags.before(self.segments[introducer].text)
+            if tag is not None and tag.speech:
+                tags.append((tag, "before", 0.9))
+        self.found_tags[i] = [tag for tag, _, _ in tags]
+        for tag, _, _ in tags:
+            excluded |= tag.listeners  # `said she to Charlotte`: not Charlotte
+        # A speech tag beats an action beside the quote, whichever side it is on.
+        tags.sort(key=lambda item: not item[0].speech)
+        for tag, side, weight in tags:
+            verdict = self._from_tag(tag, side, i, excluded, previous)
+            if verdict is not None:
+                return Verdict(verdict.speaker, verdict.rule, verdict.confidence * weight)
+            if tag.speech:
+                break  # a speech tag we cannot resolve ("said the old man") ends the search
         named = self._self_identified(seg.text)
         if named is not None:
-            return _Verdict(named, "self-identification", 0.8)
+            return Verdict(named, "self-identification", 0.8)
         return None
 
-    # -- tags ------------------------------------------------------------------
-
-    def _tag_after(
-        self, j: int, quote: int, excluded: set[str], previous: str | None
-    ) -> _Verdict | None:
-        """A tag right after a quote: `Izzie says`, `says Izzie`, `she says`, `Izzie's eyes`."""
-        seg = self.segments[j]
-        text = seg.text
-        start = len(text) - len(text.lstrip(" ,;:\u2014\u2013-"))
-        words = [(m.start(), m.group()) for m in _WORD.finditer(text, start)][:6]
-        if not words:
+    def _from_tag(
+        self, tag: Tag, side: str, quote: int, excluded: set[str], previous: str | None
+    ) -> Verdict | None:
+        """The character a tag names, resolved."""
+        speaker: str | None = None
+        confidence = 0.95
+        if tag.kind == "name":
+            speaker = tag.character
+        elif tag.kind == "first-person":
+            speaker = self.me
+        elif tag.kind == "pronoun" and tag.gender is not None:
+            resolved = self._resolve(tag.gender, quote, excluded, previous)
+            if resolved is not None:
+                speaker, confidence = resolved
+        if speaker is None or speaker in excluded:
             return None
-        subject = self._subject_at(text, words, seg.start, quote, excluded, previous)
-        if subject is not None:
-            speaker, kind, verb, strength = subject
-            if verb in SPEECH_VERBS:
-                return _Verdict(speaker, f"{kind}-tag", 0.95 if kind == "name" else strength)
-            return _Verdict(speaker, "actor-after", 0.7 if kind == "name" else strength - 0.1)
-        # Inverted: `said Izzie`, `asked the girl` (the latter gives nothing).
-        first = lemma(words[0][1])
-        if first in SPEECH_VERBS and len(words) > 1:
-            for offset, word in words[1:3]:
-                mention = self.cast.name_at(text, offset)
-                if mention is not None and mention.character not in excluded:
-                    return _Verdict(mention.character, "name-tag", 0.95)
-                pronoun = PRONOUNS.get(word.lower())
-                if pronoun is not None:
-                    resolved = self._resolve(pronoun, quote, excluded, previous)
-                    if resolved is not None:
-                        return _Verdict(resolved[0], "pronoun-tag", resolved[1])
+        if tag.speech:
+            return Verdict(speaker, f"{tag.kind}-tag", confidence)
+        return Verdict(speaker, f"actor-{side}", confidence - 0.2)
+
+    def _introducer(self, i: int) -> int | None:
+        """The last sentence of the paragraph before, when it ends with a colon or comma
+        and this quote opens its own paragraph."""
+        seg = self.segments[i]
+        if i == 0 or self.segments[i - 1].paragraph == seg.paragraph:
+            return None
+        j = i - 1
+        previous = self.segments[j]
+        if (
+            previous.kind == "narration"
+            and previous.paragraph == seg.paragraph - 1
+            and previous.text.rstrip().endswith((":", ","))
+        ):
+            return j
         return None
-
-    def _tag_before(
-        self, j: int, quote: int, excluded: set[str], previous: str | None
-    ) -> _Verdict | None:
-        """`Meredith whispers, "..."`, or the acting character just before a quote."""
-        seg = self.segments[j]
-        text = seg.text
-        words = [(m.start(), m.group()) for m in _WORD.finditer(text)]
-        if not words:
-            return None
-        subject = self._subject_at(text, words[:6], seg.start, quote, excluded, previous)
-        if subject is None:
-            return None
-        speaker, kind, _, strength = subject
-        introduces = text.rstrip().endswith((",", ":"))
-        speaks = any(lemma(w) in SPEECH_VERBS for _, w in words)
-        if introduces and speaks:
-            return _Verdict(speaker, f"{kind}-tag", 0.9 if kind == "name" else strength)
-        return _Verdict(speaker, "actor-before", 0.75 if kind == "name" else strength - 0.1)
-
-    def _subject_at(
-        self,
-        text: str,
-        words: list[tuple[int, str]],
-        base: int,
-        quote: int,
-        excluded: set[str],
-        previous: str | None,
-    ) -> tuple[str, str, str, float] | None:
-        """(speaker, "name" or "pronoun", verb lemma, confidence) of a clause's subject."""
-        offset, word = words[0]
-        mention = self.cast.name_at(text, offset)
-        if mention is not None:
-            rest = text[mention.end :]
-            rest_words = _WORD.findall(rest)[:3]
-            possessive = rest.startswith(("'s", "\u2019s"))
-            verb = next((lemma(w) for w in rest_words if not w.lower().endswith("ly")), "")
-            if mention.character in excluded:
-                return None
-            if possessive or (rest_words and is_verb_like(rest_words[0])) or verb in SPEECH_VERBS:
-                return mention.character, "name", verb, 0.9
-            return None
-        gender = PRONOUNS.get(word.lower())
-        if gender is None or len(words) < 2:
-            return None
-        verb = next((lemma(w) for _, w in words[1:4] if not w.lower().endswith("ly")), "")
-        resolved = self._resolve(gender, quote, excluded, previous)
-        if resolved is None:
-            return None
-        return resolved[0], "pronoun", verb, resolved[1]
 
     def _self_identified(self, text: str) -> str | None:
         for mention in self.cast.mentions(text):
@@ -236,6 +244,7 @@ class Sieve:
             return (
                 self.cast.gender.get(name, "unknown") in (gender, "unknown")
                 and name not in excluded
+                and name != self.me
             )
 
         # Characters of this paragraph's narration before the quote, subjects first;
@@ -253,6 +262,21 @@ class Sieve:
         if names:
             first = next(m for m in here if m.character == names[0])
             return names[0], 0.85 if first.subject else 0.7
+        # Whoever the last speaker addressed by name answers.
+        if adjacent and self.turns:
+            for name in sorted(self.turns[-1].addressed):
+                if fits(name) and name != previous:
+                    return name, 0.8
+        # The subject of the paragraph just before.
+        for mention in reversed(self.mentions[-40:]):
+            if mention.paragraph < seg.paragraph - 1:
+                break
+            if (
+                mention.paragraph == seg.paragraph - 1
+                and mention.subject
+                and fits(mention.character)
+            ):
+                return mention.character, 0.75
         # Speakers in the conversation so far (not the one who just spoke).
         for turn in reversed(self.turns[-6:]):
             if turn.scene != seg.scene or turn.verdict is None:
@@ -274,6 +298,16 @@ class Sieve:
         words = [(m.start(), m.group()) for m in _WORD.finditer(seg.text)]
         if not words:
             return
+        if self.me is not None:
+            # In first-person narration every I, me and my is the narrator.
+            for offset, word in words:
+                if word in ("I", "me", "my", "myself"):
+                    start = seg.start + offset
+                    self.mentions.append(
+                        Mention(
+                            start, start + len(word), self.me, seg.paragraph, subject=word == "I"
+                        )
+                    )
         gender = PRONOUNS.get(words[0][1].lower())
         if gender is not None:
             referent = self._tagged_speaker(i)
@@ -283,6 +317,7 @@ class Sieve:
                         m.character
                         for m in reversed(self.mentions[-60:])
                         if m.subject
+                        and m.character != self.me
                         and self.cast.gender.get(m.character, "unknown") in (gender, "unknown")
                     ),
                     None,
@@ -370,7 +405,7 @@ class Sieve:
                 before = self._known(k, k - 1)
                 other = self._partner(k, before) if before else None
                 if other is not None and other not in turn.addressed:
-                    self._decide(turn, _Verdict(other, "fallback", 0.3), "fallback")
+                    self._decide(turn, Verdict(other, "fallback", 0.3), "fallback")
 
     def _in_conversation(self, k: int, j: int) -> bool:
         return 0 <= j < len(self.turns) and self.turns[j].conversation == self.turns[k].conversation
@@ -382,20 +417,20 @@ class Sieve:
         verdict = self.turns[j].verdict
         return verdict.speaker if verdict is not None else None
 
-    def _alternate(self, k: int) -> _Verdict | None:
+    def _alternate(self, k: int) -> Verdict | None:
         """A, B, ? -> A; also ? , B, A -> A. A quote addressing B is not B's."""
         turn = self.turns[k]
         for one, two in ((k - 1, k - 2), (k + 1, k + 2)):
             a, b = self._known(k, one), self._known(k, two)
             if a is not None and b is not None and a != b and b not in turn.addressed:
-                return _Verdict(b, "turn-taking", 0.6)
+                return Verdict(b, "turn-taking", 0.6)
         # One neighbour known and addressed by this quote: the speaker is the other party.
         for one in (k - 1, k + 1):
             a = self._known(k, one)
             if a is not None and a in turn.addressed:
                 partner = self._partner(k, a)
                 if partner is not None:
-                    return _Verdict(partner, "turn-taking", 0.5)
+                    return Verdict(partner, "turn-taking", 0.5)
         return None
 
     def _partner(self, k: int, name: str) -> str | None:
