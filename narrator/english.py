@@ -25,6 +25,21 @@ SPEECH_NOUNS: Final = frozenset(
     murmur mutter scream shriek greeting""".split()
 )
 """Nouns that introduce speech (`the exclamation "Lord, how tired I am!"`)."""
+GENDERED_NOUNS: Final[dict[str, Gender]] = {
+    **dict.fromkeys(
+        """woman lady girl wife mother sister daughter aunt niece grandmother widow maid
+        maiden mistress madam madame queen duchess princess hostess governess bride spinster
+        miss landlady housekeeper matron nun heroine actress""".split(),
+        "female",
+    ),
+    **dict.fromkeys(
+        """man gentleman boy husband father brother son uncle nephew grandfather widower
+        fellow lad sir king duke prince host master lord chap youth landlord clergyman
+        parson priest monk hero actor butler footman""".split(),
+        "male",
+    ),
+}
+"""Nouns that tell a described speaker's gender (`said the old man`)."""
 BEAT_VERBS: Final = frozenset(
     """nod smile grin shrug frown smirk sniff wince blush glance look stare turn lean""".split()
 )

@@ -161,7 +161,9 @@ class Evidence:
                     tag.character != name
                 )
             elif tag.kind == "pronoun" and tag.gender is not None:
-                if gender == tag.gender:
+                if name == sieve.me:
+                    f[f"{prefix}_pronoun_is_narrator"] = 1.0  # the narrator is "I", not "he"
+                elif gender == tag.gender:
                     f[f"{prefix}_pronoun_fits"] = 1.0
                 elif gender == "unknown":
                     f[f"{prefix}_pronoun_unknown_gender"] = 1.0
@@ -171,6 +173,9 @@ class Evidence:
                 f[f"{prefix}_i"] = float(name == sieve.me)
             elif tag.kind == "description":
                 f["tag_description"] = 1.0
+                if tag.gender is not None and name != sieve.me:
+                    fits = gender == tag.gender
+                    f["description_gender_fits" if fits else "description_gender_other"] = 1.0
             if name in tag.listeners:
                 f["tag_listener"] = 1.0
         if name == sieve.me:
@@ -218,6 +223,9 @@ class Evidence:
                 f["previous_paragraph"] = 1.0
                 if subject:
                     f["previous_paragraph_subject"] = 1.0
+        following = self.mentions_by_paragraph.get(seg.paragraph + 1, [])
+        if following and following[0][1] == name and following[0][2]:
+            f["next_paragraph_opens_with"] = 1.0  # often the listener reacting
         starts = self.by_character.get(name, [])
         at = bisect.bisect_left(starts, seg.start)
         if at:
@@ -227,11 +235,15 @@ class Evidence:
             f["never_mentioned_before"] = 1.0
         f["log_prior"] = math.log((self.prior.get(name, 0) + 1) / (self.total + 1))
         recent, subjects = self._recency(i)
-        pronouns = {t.gender for t in sieve.found_tags.get(i, []) if t.kind == "pronoun"}
+        pronouns = {
+            t.gender
+            for t in sieve.found_tags.get(i, [])
+            if t.kind in ("pronoun", "description") and t.gender is not None
+        }
         for label, order in (("mention", recent), ("subject", subjects)):
             if name in order[:3]:
                 f[f"{label}_rank={order.index(name)}"] = 1.0
-            if pronouns and gender in pronouns | {"unknown"}:
+            if pronouns and gender in pronouns | {"unknown"} and name != sieve.me:
                 fitting = [
                     n
                     for n in order

@@ -199,10 +199,12 @@ class Sieve:
             speaker = tag.character
         elif tag.kind == "first-person":
             speaker = self.me
-        elif tag.kind == "pronoun" and tag.gender is not None:
+        elif tag.kind in ("pronoun", "description") and tag.gender is not None:
             resolved = self._resolve(tag.gender, quote, excluded, previous)
             if resolved is not None:
                 speaker, confidence = resolved
+                if tag.kind == "description":
+                    confidence *= 0.8  # `said the old man` may be someone not in the cast
         if speaker is None or speaker in excluded:
             return None
         if tag.speech:

@@ -13,7 +13,15 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
-from narrator.english import PRONOUNS, SPEECH_NOUNS, SPEECH_VERBS, is_verb_like, lemma
+from narrator.english import (
+    AUXILIARIES,
+    GENDERED_NOUNS,
+    PRONOUNS,
+    SPEECH_NOUNS,
+    SPEECH_VERBS,
+    is_verb_like,
+    lemma,
+)
 
 if TYPE_CHECKING:
     from narrator.attribute.names import Cast
@@ -43,6 +51,11 @@ _SUBORDINATORS: Final = frozenset(
     "where who whom whose which when while as because that if though although since until".split()
 )
 """A name just after these is the subject of a subordinate clause, not of the tag."""
+_DETERMINERS: Final = frozenset("the a an his her their this that my our your its".split())
+_PREPOSITIONS: Final = frozenset(
+    """of to with for at in on from about after before behind beside near towards toward
+    upon into onto over under against between among without than like""".split()
+)
 _NEGATIONS: Final = frozenset("not never n't nor".split())
 _REACH_AFTER: Final = 6
 """A speech verb after a quote must come within this many words (`she said` ... )."""
@@ -70,6 +83,14 @@ class _Token:
     text: str
 
 
+def _is_object_position(word: str) -> bool:
+    """Whether a name right after `word` is an object: after a preposition or a verb."""
+    lowered = word.lower()
+    if lowered in _PREPOSITIONS:
+        return True
+    return word.islower() and lowered not in AUXILIARIES and lowered.endswith(("ed", "ing"))
+
+
 class TagReader:
     """Reads tags with one cast's names."""
 
@@ -92,7 +113,8 @@ class TagReader:
             subject = self._last_subject(text, before) or self._subject_after(text, tokens, verb)
             if subject is not None:
                 return self._with_listeners(text, tokens, subject)
-            return self._description(tokens[verb + 1 :]) or Tag("description")
+            described = self._description(before) or self._description(tokens[verb + 1 :])
+            return described or Tag("description")
         # `was Marilla's comment`, `was her reply`
         noun = self._speech_noun_owner(text, tokens)
         if noun is not None:
@@ -125,7 +147,9 @@ class TagReader:
                     text, tokens[:verb]
                 )
             if subject is None:
-                subject = self._subject_after(text, tokens, verb)
+                subject = self._subject_after(text, tokens, verb) or self._description(
+                    tokens[:verb]
+                )
             if subject is not None:
                 return self._with_listeners(text, tokens, subject)
         subject = self._first_subject(text, tokens)
@@ -191,6 +215,8 @@ class TagReader:
             earlier = [t for t in tokens[:i] if t.text[0].isalpha()][-1:]
             if strict and earlier and earlier[0].text.lower() in _SUBORDINATORS:
                 continue  # `where Anne was standing`
+            if strict and earlier and _is_object_position(earlier[0].text):
+                continue  # `in the absence of Miss Bartlett`, `snubbing George`
             end = self._mention_end(text, token)
             following = [t for t in tokens if t.start >= end][:1]
             nxt = following[0].text if following else ""
@@ -231,8 +257,13 @@ class TagReader:
         return None
 
     def _description(self, tokens: list[_Token]) -> Tag | None:
-        words = [t.text for t in tokens[:4] if t.text[0].isalpha()]
-        return Tag("description") if words and words[0].lower() in _SKIPPABLE else None
+        """`the worthy woman`, `his lady`, `that brisk official`: a described speaker, with
+        a gender when a word of the description carries one."""
+        words = [t.text.lower() for t in tokens[:5] if t.text[0].isalpha()]
+        if not words or words[0] not in _DETERMINERS:
+            return None
+        gender = next((GENDERED_NOUNS[w] for w in words[1:] if w in GENDERED_NOUNS), None)
+        return Tag("description", gender=gender)
 
     def _speech_noun_owner(self, text: str, tokens: list[_Token]) -> Tag | None:
         words = [t for t in tokens[:6] if t.text[0].isalpha()]
