@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Final
 
 from narrator import __version__, audio
-from narrator.attribute import attribute
+from narrator.attribute import apply_overrides, attribute, cautious
 from narrator.cast import assign_voices
+from narrator.config import load_overrides, overrides_path
 from narrator.engines import get_engine
 from narrator.errors import EngineError, InputError
 from narrator.ingest import ingest
@@ -45,6 +46,8 @@ class BuildOptions:
     jobs: int = 1
     force: bool = False
     """Rebuild chapters whose output is up to date."""
+    min_confidence: float = 0.0
+    """Quotes attributed less surely than this are spoken in the unknown voice."""
     cache_dir: Path | None = None
     """Where clips are kept; default `$NARRATOR_CACHE`, else `.narrator-cache/` by voices.yaml."""
 
@@ -76,10 +79,22 @@ def _natural_key(path: Path) -> list[object]:
     return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", path.name)]
 
 
-def script(path: Path, config: Config) -> tuple[Chapter, tuple[Segment, ...]]:
-    """Ingest, segment and attribute one chapter."""
+def script(
+    path: Path, config: Config, min_confidence: float = 0.0
+) -> tuple[Chapter, tuple[Segment, ...]]:
+    """Ingest, segment and attribute one chapter, with the user's corrections applied."""
     chapter = ingest(path, read_front_matter=config.read_front_matter)
-    return chapter, attribute(segment(chapter), config.characters)
+    segments = attribute(segment(chapter), config.characters)
+    corrections = overrides_path(path)
+    segments, unmatched = apply_overrides(segments, load_overrides(corrections, config.characters))
+    for override in unmatched:
+        _LOGGER.warning(
+            "%s: no quote %r (number %d) in %s; was it edited?",
+            override.origin, override.quote, override.occurrence, path.name,
+        )  # fmt: skip
+    if min_confidence > 0:
+        segments = cautious(segments, min_confidence)
+    return chapter, segments
 
 
 def cache_folder(config: Config, options: BuildOptions) -> Path:
@@ -147,7 +162,7 @@ def build_chapter(
     track: tuple[int, int] = (1, 1),
 ) -> BuildResult:
     """Build one chapter's MP3, or leave it alone when its inputs have not changed."""
-    chapter, segments = script(path, config)
+    chapter, segments = script(path, config, options.min_confidence)
     chunks = plan(chapter, segments, voices, config.pronounce)
     if not chunks:
         raise InputError(f"{path}: nothing to read aloud", "the chapter has no story text")

@@ -108,6 +108,15 @@ out_option = click.option(
 )
 
 
+min_confidence_option = click.option(
+    "--min-confidence",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.0,
+    show_default=True,
+    help="Give quotes attributed less surely than this to the unknown voice.",
+)
+
+
 @main.command("build")
 @click.argument("chapters", nargs=-1, type=click.Path(path_type=Path))
 @config_option
@@ -133,6 +142,7 @@ out_option = click.option(
     default=None,
     help="Clip cache folder [default: $NARRATOR_CACHE or .narrator-cache beside the config].",
 )
+@min_confidence_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.pass_context
 def build_command(
@@ -144,6 +154,7 @@ def build_command(
     engine: str | None,
     force: bool,
     cache_dir: Path | None,
+    min_confidence: float,
     quiet: bool,
 ) -> None:
     """Build CHAPTERS (default: every file in chapters/) into tagged MP3s."""
@@ -160,6 +171,7 @@ def build_command(
         engine=engine,
         jobs=jobs or os.cpu_count() or 1,
         force=force,
+        min_confidence=min_confidence,
         cache_dir=cache_dir,
     )
     with _progress(enabled=not quiet and sys.stderr.isatty()) as progress:
@@ -208,11 +220,15 @@ def _progress(enabled: bool) -> Iterator[Any]:
 @main.command("script")
 @click.argument("chapter", type=click.Path(path_type=Path))
 @config_option
+@min_confidence_option
 @click.option("--json", "as_json", is_flag=True, help="Print the segments as JSON.")
-def script_command(chapter: Path, config_path: Path, as_json: bool) -> None:
-    """Show how CHAPTER is split and who says each line."""
+def script_command(chapter: Path, config_path: Path, min_confidence: float, as_json: bool) -> None:
+    """Show how CHAPTER is split and who says each line.
+
+    Corrections in CHAPTER's .speakers.yaml file (beside it) are applied.
+    """
     config = load_config(config_path)
-    _, segments = script(chapter, config)
+    _, segments = script(chapter, config, min_confidence)
     if as_json:
         document = {"chapter": str(chapter), "segments": [dataclasses.asdict(s) for s in segments]}
         click.echo(json.dumps(document, ensure_ascii=False, indent=1))

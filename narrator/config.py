@@ -11,10 +11,19 @@ import yaml
 
 from narrator.engines import ENGINES
 from narrator.errors import ConfigError
-from narrator.model import Book, Character, Config, Gender, VoiceSettings
+from narrator.model import (
+    NARRATOR,
+    UNKNOWN,
+    Book,
+    Character,
+    Config,
+    Gender,
+    Override,
+    VoiceSettings,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -59,6 +68,70 @@ def load_config(path: Path | str) -> Config:
     except UnicodeDecodeError as exc:
         raise ConfigError(path, f"not UTF-8 text (byte {exc.start})", "save it as UTF-8") from None
     return config_from_text(text, path)
+
+
+_OVERRIDE_KEYS: Final = ("quote", "speaker", "occurrence")
+OVERRIDES_SUFFIX: Final = ".speakers.yaml"
+
+
+def overrides_path(chapter: Path) -> Path:
+    """Where the corrections for a chapter live: beside it, `<name>.speakers.yaml`."""
+    return chapter.with_name(chapter.stem + OVERRIDES_SUFFIX)
+
+
+def load_overrides(path: Path, characters: Sequence[Character]) -> tuple[Override, ...]:
+    """Read a chapter's speaker corrections; none when the file does not exist.
+
+    The file is a list of `{quote: "...", speaker: Name, occurrence: 2}`; a speaker may be
+    a main name or an alias, "unknown", or "narrator" (the quote is not speech).
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return ()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, f"cannot read it: {exc}", "save it as UTF-8 text") from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        problem, hint = _explain_yaml(exc.problem or exc.context or "")
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise ConfigError(path, f"invalid YAML: {problem}", hint, line=line) from None
+    if root is None:
+        return ()
+    reader = _Reader(path)
+    if not isinstance(root, yaml.SequenceNode):
+        raise reader.fail(root, "(top level)", "expected a list of corrections",
+                          'write entries like "- {quote: \"Hello,\", speaker: Izzie}"')  # fmt: skip
+    names = {NARRATOR: NARRATOR, UNKNOWN: UNKNOWN}
+    for character in characters:
+        for label in (character.name, *character.aliases):
+            names.setdefault(label.casefold(), character.name)
+    out = []
+    for number, node in enumerate(root.value):
+        key = f"[{number}]"
+        fields = reader.mapping(node, key, _OVERRIDE_KEYS)
+        for required in ("quote", "speaker"):
+            if required not in fields:
+                raise reader.fail(node, key, f"missing '{required}'", "give quote and speaker")
+        quote = " ".join(
+            reader.string(fields["quote"], f"{key}.quote").strip('"\u201c\u201d').split()
+        )
+        said = reader.string(fields["speaker"], f"{key}.speaker")
+        speaker = names.get(said.casefold())
+        if speaker is None:
+            close = difflib.get_close_matches(said, [c.name for c in characters], n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "use a name from voices.yaml"
+            raise reader.fail(
+                fields["speaker"], f"{key}.speaker", f"'{said}' is not in the cast", hint
+            )
+        occurrence = 1
+        if "occurrence" in fields:
+            occurrence = int(reader.number(fields["occurrence"], f"{key}.occurrence", (1, 10_000),
+                                           "1 for the first quote with this text"))  # fmt: skip
+        out.append(Override(quote, speaker, occurrence, reader.where(node, key)))
+    return tuple(out)
 
 
 def config_from_text(text: str, path: Path) -> Config:

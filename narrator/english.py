@@ -18,7 +18,11 @@ SPEECH_VERBS: Final = frozenset(
     venture assure reassure concede conclude persist press prompt encourage greet hum
     speak talk chime pipe cut lie rejoin return resume echo drawl croak squeak squeal
     shriek roar bellow holler sing chant mouth gush blurt babble prattle quip retort
-    stress swear vow inform instruct order command reply think""".split()
+    stress swear vow inform instruct order command reply think accost address hail interpose
+    ejaculate opine assent pursue proceed finish query coax soothe scold chide reproach
+    remonstrate expostulate falter lisp cackle snort wail whine whimper howl mock jeer scoff
+    concur affirm assert acknowledge confess object complain protest apologise apologize
+    exclaim recite read quote""".split()
 )
 SPEECH_NOUNS: Final = frozenset(
     """remark exclamation cry shout whisper voice reply answer question call chorus

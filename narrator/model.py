@@ -99,6 +99,21 @@ class Segment:
 
 
 @dataclass(frozen=True, slots=True)
+class Override:
+    """A user's correction: who says a quotation, found by its text (not its offsets, so
+    it survives edits elsewhere in the chapter)."""
+
+    quote: str
+    """The quotation's text, whitespace collapsed."""
+    speaker: str
+    """A character's main name, "unknown", or "narrator" (the quote is not speech)."""
+    occurrence: int = 1
+    """Which of the quotations with this same text (1 = the first)."""
+    origin: str = field(default="", compare=False)
+    """Where the correction was written ("chapter-01.speakers.yaml:4"), for messages."""
+
+
+@dataclass(frozen=True, slots=True)
 class VoiceSettings:
     """Voice fields as written in voices.yaml; any of them may be left out."""
 

@@ -13,8 +13,8 @@ from .conftest import ROOT
 @pytest.mark.parametrize(
     "command",
     [
-        [sys.executable, "-m", "ruff", "check", "narrator", "tests", "tools"],
-        [sys.executable, "-m", "ruff", "format", "--check", "narrator", "tests", "tools"],
+        [sys.executable, "-m", "ruff", "check", "narrator", "tests", "tools", "bench"],
+        [sys.executable, "-m", "ruff", "format", "--check", "narrator", "tests", "tools", "bench"],
         [sys.executable, "-m", "mypy"],
     ],
     ids=["ruff-check", "ruff-format", "mypy"],

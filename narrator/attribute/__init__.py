@@ -1,36 +1,37 @@
-"""Attribute a speaker to every dialogue segment: a sieve of rules, most certain first.
+"""Attribute a speaker to every quotation: a rule sieve, then a learned ranker.
 
-The rules, in the order they are tried for each quotation:
-
-1. continuation: a quote that carries on last paragraph's unclosed quote keeps its speaker;
-2. name tag: a name or alias with a speech verb next to the quote
-   (`"...," Izzie says` / `says Izzie` / `Meredith whispers, "..."`);
-3. pronoun tag: `she says` and the like, resolved by gender: first to the subject of the
-   paragraph's narration before the quote, then to the conversation's recent speakers
-   (not the one who spoke just before), then to the most salient character in the narration;
-4. self-identification: `"It's Meredith."`, `"I'm Alex."`;
-5. the paragraph's acting character: the subject of the narration beside the quote;
-6. same paragraph: a quote without a tag shares the speaker of a tagged quote in its paragraph;
-7. turn-taking: in a run of exchanges, speakers alternate (A, B, A, B) around known turns;
-8. fallback: the most recent other speaker, with low confidence, else "unknown".
-
-A name addressed inside a quote (a vocative: `"Alex, stay here"`) is never its speaker.
+1. The sieve (`sieve.py`, with `tags.py` reading speech tags) tries, most certain first:
+   continuation of last paragraph's open quote; name tags (`"...," Izzie says`, `said
+   the horrified Mrs. Rachel`, `Robert Cohn said:`); "I said" in first-person stories
+   (the narrator-character is found from the text); pronoun and gendered description
+   tags (`she said`, `said the old man`) resolved by salience, the turn before and the
+   conversation; self-identification (`"It's Meredith."`); the acting character beside
+   the quote; the other quotes of the paragraph; turn-taking; a fallback. A name
+   addressed inside a quote (a vocative) or spoken to in its tag is never its speaker.
+2. The ranker (`ranker.py`) scores each quote's candidates with a conditional logit over
+   the sieve's evidence and decodes each conversation's turns together (second-order
+   Viterbi: speakers alternate); strong explicit verdicts stay as anchors. Its weights
+   are learned from the PDNC dev novels by tools/train_ranker.py.
+3. The user's corrections (`<chapter>.speakers.yaml`) override both, and
+   `--min-confidence` turns doubtful attributions into "unknown".
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from narrator.attribute.names import Cast, Mention, unlisted_names
 from narrator.attribute.ranker import rerank, shipped_model
 from narrator.attribute.sieve import Sieve
+from narrator.model import NARRATOR, UNKNOWN
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from narrator.model import Character, Segment
+    from narrator.model import Character, Override, Segment
 
-__all__ = ["Cast", "Mention", "attribute", "unlisted_names"]
+__all__ = ["Cast", "Mention", "apply_overrides", "attribute", "cautious", "unlisted_names"]
 
 
 def attribute(segments: Sequence[Segment], characters: Sequence[Character]) -> tuple[Segment, ...]:
@@ -39,3 +40,42 @@ def attribute(segments: Sequence[Segment], characters: Sequence[Character]) -> t
     found = sieve.run()
     model = shipped_model()
     return found if model is None else rerank(sieve, found, model)
+
+
+def apply_overrides(
+    segments: Sequence[Segment], overrides: Sequence[Override]
+) -> tuple[tuple[Segment, ...], list[Override]]:
+    """Segments with the user's corrections applied, and the corrections that matched no
+    quotation (its text was edited, say). A quote given to "narrator" becomes narration."""
+    wanted = {(o.quote, o.occurrence): o for o in overrides}
+    seen: dict[str, int] = {}
+    used: set[tuple[str, int]] = set()
+    out = []
+    for seg in segments:
+        if seg.kind == "dialogue":
+            text = " ".join(seg.text.split())
+            seen[text] = seen.get(text, 0) + 1
+            override = wanted.get((text, seen[text]))
+            if override is not None:
+                used.add((text, seen[text]))
+                if override.speaker == NARRATOR:
+                    seg = dataclasses.replace(
+                        seg, kind="narration", speaker=NARRATOR, rule=None, confidence=None
+                    )
+                else:
+                    seg = dataclasses.replace(
+                        seg, speaker=override.speaker, rule="override", confidence=1.0
+                    )
+        out.append(seg)
+    return tuple(out), [o for key, o in wanted.items() if key not in used]
+
+
+def cautious(segments: Sequence[Segment], min_confidence: float) -> tuple[Segment, ...]:
+    """Segments where a quote attributed with less than `min_confidence` is "unknown"
+    (spoken in the unknown voice) rather than given to a character on a guess."""
+    return tuple(
+        dataclasses.replace(seg, speaker=UNKNOWN)
+        if seg.kind == "dialogue" and (seg.confidence or 0.0) < min_confidence
+        else seg
+        for seg in segments
+    )

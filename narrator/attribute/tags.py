@@ -141,11 +141,11 @@ class TagReader:
         verbs = [i for i in range(len(tokens)) if self._is_speech(tokens, i)]
         if verbs and introduces:
             verb = verbs[-1]
-            subject = self._last_subject(text, tokens[:verb], strict=True)
+            subject = self._passive_agent(text, tokens, verb) or self._last_subject(
+                text, tokens[:verb], strict=True
+            )
             if subject is None:
-                subject = self._passive_agent(text, tokens, verb) or self._first_subject(
-                    text, tokens[:verb]
-                )
+                subject = self._first_subject(text, tokens[:verb])
             if subject is None:
                 subject = self._subject_after(text, tokens, verb) or self._description(
                     tokens[:verb]
@@ -245,8 +245,8 @@ class TagReader:
             subject = self._subject(text, token)
             if subject is not None:
                 return subject
-            if token.text.lower() not in _SKIPPABLE and not token.text.endswith("ly"):
-                return None
+            if not token.text.islower():
+                return None  # a capitalised word that is no name: not this tag's subject
         return None
 
     def _passive_agent(self, text: str, tokens: list[_Token], verb: int) -> Tag | None:

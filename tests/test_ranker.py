@@ -1,0 +1,43 @@
+"""The learned ranker: its decoding, its shipped weights, and what it does to a chapter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from narrator.attribute.ranker import WEIGHTS_FILE, Model, _viterbi, shipped_model
+
+ALTERNATE = Model(local={}, transitions={"repeat": -1.0, "alternate": 1.0})
+
+
+def test_decoding_follows_alternation_between_anchors() -> None:
+    """A, ?, A, ? with weak local preferences: the gaps are the other party."""
+    options = [["Alex"], ["Alex", "Izzie"], ["Alex"], ["Alex", "Izzie"]]
+    local = [
+        {"Alex": 0.0},
+        {"Alex": -0.6, "Izzie": -0.8},
+        {"Alex": 0.0},
+        {"Alex": -0.6, "Izzie": -0.8},
+    ]
+    assert _viterbi(options, local, ALTERNATE) == ["Alex", "Izzie", "Alex", "Izzie"]
+
+
+def test_strong_local_evidence_beats_alternation() -> None:
+    options = [["Alex"], ["Alex", "Izzie"]]
+    local = [{"Alex": 0.0}, {"Alex": -0.01, "Izzie": -5.0}]
+    assert _viterbi(options, local, ALTERNATE) == ["Alex", "Alex"]
+
+
+def test_model_round_trips_through_its_file(tmp_path: Path) -> None:
+    model = Model({"tag_names": 2.5, "log_prior": 0.25}, {"repeat": -1.0, "alternate": 0.5}, ("a",))
+    model.save(tmp_path / "ranker.json")
+    assert Model.load(tmp_path / "ranker.json") == model
+
+
+def test_shipped_weights_are_there_and_sensible() -> None:
+    model = shipped_model()
+    assert model is not None, f"{WEIGHTS_FILE} is missing: run tools/train_ranker.py --write"
+    assert len(model.trained_on) == 7
+    # Being named by a speech tag must count for a candidate; being addressed, against.
+    assert model.local["tag_names"] > 1.0
+    assert model.local["addressed_here"] < 0.0
+    assert model.transitions["alternate"] > 0.0

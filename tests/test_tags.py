@@ -1,0 +1,97 @@
+"""Speech tags read by English word order, on the kinds of tag real books use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from narrator.attribute.names import Cast, first_person_narrator
+from narrator.attribute.tags import Tag, TagReader
+from narrator.ingest import chapter_from_text
+from narrator.model import Character
+from narrator.segment import segment
+
+CAST = (
+    Character("Izzie", ("Iz",), "female"),
+    Character("Alex", ("Karev",), "male"),
+    Character("Mrs. Rachel Lynde", ("Mrs. Rachel", "Rachel Lynde"), "female"),
+    Character("Mr. Bounderby", (), "male"),
+    Character("Marilla", (), "female"),
+    Character("Charlotte", (), "female"),
+    Character("Robert Cohn", ("Cohn",), "male"),
+    Character("The Mouse", ("Mouse",), "unknown"),
+    Character("Miss Bingley", (), "female"),
+    Character("Diana", (), "female"),
+    Character("Anne", (), "female"),
+)
+READER = TagReader(Cast(CAST))
+
+
+def name(character: str, **fields: object) -> Tag:
+    return Tag("name", character, **fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("said Izzie.", name("Izzie")),
+        ("Izzie said quietly.", name("Izzie")),
+        ("exclaimed the horrified Mrs. Rachel.", name("Mrs. Rachel Lynde")),
+        ("Mr.\nBounderby put in, after a pause.", name("Mr. Bounderby")),
+        ("was Marilla's comment.", name("Marilla")),
+        (
+            "she said to Charlotte.",
+            Tag("pronoun", gender="female", listeners=frozenset({"Charlotte"})),
+        ),
+        ("said the old man.", Tag("description", gender="male")),
+        ("I said.", Tag("first-person")),
+        ("Alex looks at her.", Tag("name", "Alex", speech=False)),
+    ],
+)
+def test_tag_after_a_quote(text: str, tag: Tag) -> None:
+    assert READER.after(text) == tag
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Mouse did not answer, so Alice went on.",  # negated: not a tag
+        "and a Canary called out in a trembling voice.",  # a new clause
+    ],
+)
+def test_not_a_tag_after_a_quote(text: str) -> None:
+    tag = READER.after(text)
+    assert tag is None or tag.character != "The Mouse"
+
+
+@pytest.mark.parametrize(
+    ("text", "character"),
+    [
+        ("The music started and Robert Cohn said:", "Robert Cohn"),
+        ("At last the Mouse, who seemed to be a person of authority, called out,", "The Mouse"),
+        ("He was thinking of her, when thus accosted by Miss Bingley,", "Miss Bingley"),
+        ("Diana, going to the gable, where Anne was standing at her window, said gently:", "Diana"),
+        ("Alex, who felt responsible for her in the absence of Izzie, ventured to say:", "Alex"),
+    ],
+)
+def test_tag_before_a_quote(text: str, character: str) -> None:
+    tag = READER.before(text)
+    assert tag is not None
+    assert (tag.kind, tag.character, tag.speech) == ("name", character, True)
+
+
+def test_first_person_narrator_is_found_from_the_text() -> None:
+    story = "\n\n".join(
+        [
+            'I walked in and I sat down. My coffee was cold. "Hello, Jake," said Bill. "Hi, Bill," I said.'
+        ]
+        * 8
+    )
+    cast = Cast((Character("Jake", (), "male"), Character("Bill", (), "male")))
+    chapter = chapter_from_text(story, Path("c.txt"))
+    assert first_person_narrator(segment(chapter), cast) == "Jake"
+    third = story.replace("I walked in and I sat down. My", "He walked in and he sat down. His")
+    third = third.replace('" I said', '" said Jake')
+    chapter = chapter_from_text(third, Path("c.txt"))
+    assert first_person_narrator(segment(chapter), cast) is None
