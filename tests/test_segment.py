@@ -184,3 +184,8 @@ def test_verse_and_indented_letters_are_narration() -> None:
     letter = '     "My dear Friend,\n     I shall come on Monday next."\n\n'
     said = '"Hello there," she said to the old man who was sitting by the fire all day.\n'
     assert _dialogue(prose + verse + letter + said) == ["Hello there,"]
+
+
+def test_interrupted_speech() -> None:
+    text = '"I\u2014" she began. "\u2014don\'t know," she finished. "But\u2014" "No buts!"'
+    assert _dialogue(text) == ["I\u2014", "\u2014don't know,", "But\u2014", "No buts!"]
