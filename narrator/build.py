@@ -9,7 +9,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -23,7 +23,7 @@ from narrator.errors import EngineError, InputError
 from narrator.ingest import ingest
 from narrator.model import NARRATOR, UNKNOWN, Chapter, Config, Segment, Voice
 from narrator.segment import segment
-from narrator.synth import CachedClip, Chunk, ClipCache, plan, read_samples, synthesize
+from narrator.synth import CachedClip, Chunk, ClipCache, Synthesis, plan, read_samples
 from narrator.tags import TagInfo, read_build_id, write_tags
 
 _LOGGER = logging.getLogger(__name__)
@@ -172,16 +172,20 @@ def build_chapter(
     if not options.force and output.exists() and read_build_id(output) == build_id:
         _LOGGER.info("%s is up to date", output)
         return BuildResult(path, output, chapter.title, up_to_date=True)
-    report = synthesize(
+    synthesis = Synthesis(
         chunks,
         cache,
         jobs=options.jobs,
         progress=(lambda done, total: progress(path.name, done, total)) if progress else None,
     )
+    # With workers, clips stream into the encoder as they are made (rendering and encoding
+    # overlap). In-process, every clip comes first: overlapping pyttsx3's run loop with the
+    # encoder slowed it 2-3x on two cores (seed: 2.6 s against 1.9-2.2 s).
+    clips: Iterable[CachedClip] = synthesis if synthesis.parallel else list(synthesis)
     frames = _write_atomically(
         output,
         lambda temporary: _encode(
-            chunks, report.clips, temporary, dataclasses.replace(info, build_id=build_id)
+            chunks, clips, temporary, dataclasses.replace(info, build_id=build_id)
         ),
     )
     return BuildResult(
@@ -191,12 +195,12 @@ def build_chapter(
         up_to_date=False,
         duration_seconds=frames / audio.SAMPLE_RATE,
         clips=len(chunks),
-        rendered=report.rendered,
+        rendered=synthesis.rendered,
     )
 
 
 def _encode(
-    chunks: Sequence[Chunk], clips: Sequence[CachedClip], destination: Path, info: TagInfo
+    chunks: Sequence[Chunk], clips: Iterable[CachedClip], destination: Path, info: TagInfo
 ) -> int:
     counted = [0]
 

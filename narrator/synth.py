@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import multiprocessing
 import os
 import re
+import sys
 import tempfile
 import wave
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from narrator import audio
 from narrator.engines import Engine, get_engine
-from narrator.sentences import sentence_spans
 
 if TYPE_CHECKING:
     from narrator.model import Chapter, Clip, Segment, Voice
@@ -29,6 +30,8 @@ CACHE_FORMAT: Final = 1
 """Bump when what is stored for a clip changes (trimming, sample rate)."""
 _BATCH: Final = 8
 """Clips per task sent to a worker: fewer round trips, still fine-grained progress."""
+PARALLEL_MIN_CLIPS: Final = 32
+"""Fewer clips than this render in-process: starting a worker costs ~0.2 s."""
 
 Progress = Callable[[int, int], None]
 
@@ -72,6 +75,9 @@ def plan(
     pronounce: Sequence[tuple[str, str]] = (),
 ) -> list[Chunk]:
     """The clips a chapter needs, in reading order; text with nothing to say is left out."""
+    # Imported here so that worker processes, which only render, start without nltk.
+    from narrator.sentences import sentence_spans
+
     lexicon = _lexicon(pronounce)
     chunks: list[Chunk] = []
     for seg in segments:
@@ -181,88 +187,106 @@ def read_samples(clip: CachedClip) -> bytes:
         return wav.readframes(wav.getnframes())
 
 
-@dataclass(frozen=True, slots=True)
-class SynthesisReport:
-    """What `synthesize` did."""
+class Synthesis:
+    """A chapter's clips in reading order: from the cache, else rendered as they are asked
+    for, so assembly and encoding start with the first clip instead of after the last.
 
-    clips: list[CachedClip]
-    """One per chunk, in the chunks' order."""
-    rendered: int
-    """How many were synthesised (the rest came from the cache)."""
+    Misses render in this process, or in worker processes when there are enough of them
+    to pay for starting the workers (started by spawn: pyttsx3 hangs in a forked child).
+    """
+
+    def __init__(
+        self,
+        chunks: Sequence[Chunk],
+        cache: ClipCache,
+        *,
+        jobs: int = 1,
+        progress: Progress | None = None,
+    ) -> None:
+        self.cache = cache
+        self.jobs = jobs
+        self.progress = progress
+        self.engines: dict[str, Engine] = {}
+        self.keys = [self._key(chunk) for chunk in chunks]
+        self.found: dict[str, CachedClip] = {}
+        self.missing: dict[str, Chunk] = {}
+        for key, chunk in zip(self.keys, chunks, strict=True):
+            if key in self.found or key in self.missing:
+                continue
+            clip = cache.load(key)
+            if clip is None:
+                self.missing[key] = chunk
+            else:
+                self.found[key] = clip
+
+    @property
+    def rendered(self) -> int:
+        """How many distinct clips are (to be) synthesised; the rest come from the cache."""
+        return len(self.missing)
+
+    @property
+    def parallel(self) -> bool:
+        return self.jobs > 1 and len(self.missing) >= PARALLEL_MIN_CLIPS
+
+    def _key(self, chunk: Chunk) -> str:
+        engine = self.engines.get(chunk.voice.engine)
+        if engine is None:
+            engine = self.engines[chunk.voice.engine] = get_engine(chunk.voice.engine)
+        return self.cache.key(engine, chunk.speech, chunk.voice)
+
+    def __iter__(self) -> Iterator[CachedClip]:
+        total = len(self.keys)
+        if self.progress:
+            self.progress(0, total)
+        source = self._parallel() if self.parallel else self._serial()
+        for done, key in enumerate(self.keys, start=1):
+            while key not in self.found:
+                rendered_key, clip = next(source)
+                self.found[rendered_key] = clip
+            if self.progress:
+                self.progress(done, total)
+            yield self.found[key]
+
+    def _serial(self) -> Iterator[tuple[str, CachedClip]]:
+        for key, chunk in self.missing.items():
+            yield key, _render_one(self.engines[chunk.voice.engine], self.cache, key, chunk)
+
+    def _parallel(self) -> Iterator[tuple[str, CachedClip]]:
+        tasks = [(key, chunk.speech, chunk.voice) for key, chunk in self.missing.items()]
+        batches = [tasks[i : i + _BATCH] for i in range(0, len(tasks), _BATCH)]
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            max_workers=min(self.jobs, len(batches)), mp_context=context
+        ) as pool:
+            folder = str(self.cache.folder)
+            with _light_main():
+                futures = [pool.submit(_worker_render, batch, folder) for batch in batches]
+            try:
+                for future in futures:  # in reading order; later batches render meanwhile
+                    for key, frames in future.result():
+                        yield key, CachedClip(self.cache.path(key), frames)
+            finally:
+                for future in futures:
+                    future.cancel()
 
 
-def synthesize(
-    chunks: Sequence[Chunk],
-    cache: ClipCache,
-    *,
-    jobs: int = 1,
-    progress: Progress | None = None,
-) -> SynthesisReport:
-    """Make sure every chunk's clip is in the cache, rendering the missing ones."""
-    engines: dict[str, Engine] = {}
-    keys: list[str] = []
-    for chunk in chunks:
-        engine = engines.get(chunk.voice.engine) or get_engine(chunk.voice.engine)
-        engines[chunk.voice.engine] = engine
-        keys.append(cache.key(engine, chunk.speech, chunk.voice))
-    found: dict[str, CachedClip] = {}
-    missing: dict[str, Chunk] = {}
-    for key, chunk in zip(keys, chunks, strict=True):
-        if key in found or key in missing:
-            continue
-        clip = cache.load(key)
-        if clip is None:
-            missing[key] = chunk
-        else:
-            found[key] = clip
-    total = len(found) + len(missing)
-    done = len(found)
-    if progress:
-        progress(done, total)
-    tasks = [(key, chunk.speech, chunk.voice) for key, chunk in missing.items()]
-    if jobs <= 1 or len(tasks) < 2 * _BATCH:
-        for key, speech, voice in tasks:
-            found[key] = _render_one(engines[voice.engine], cache, key, speech, voice)
-            done += 1
-            if progress:
-                progress(done, total)
-    else:
-        for key, frames in _render_parallel(tasks, cache.folder, jobs):
-            found[key] = CachedClip(cache.path(key), frames)
-            done += 1
-            if progress:
-                progress(done, total)
-    return SynthesisReport(
-        clips=[found[key] for key in keys],
-        rendered=len(missing),
-    )
+@contextlib.contextmanager
+def _light_main() -> Iterator[None]:
+    """Spawned workers import the parent's __main__ first: for narrator that is the whole
+    CLI, nltk included (~0.5 s a worker). They need none of it; hide it while they start."""
+    main = sys.modules["__main__"]
+    saved = {name: getattr(main, name) for name in ("__file__", "__spec__") if hasattr(main, name)}
+    for name in saved:
+        setattr(main, name, None)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(main, name, value)
 
 
-def _render_one(
-    engine: Engine, cache: ClipCache, key: str, speech: str, voice: Voice
-) -> CachedClip:
-    return cache.store(key, audio.clean(engine.synthesize(speech, voice)))
-
-
-def _render_parallel(
-    tasks: list[tuple[str, str, Voice]], folder: Path, jobs: int
-) -> Iterator[tuple[str, int]]:
-    """Render in worker processes started by spawn (pyttsx3 hangs in a forked child);
-    yields (key, frame count) as batches finish."""
-    batches = [tasks[i : i + _BATCH] for i in range(0, len(tasks), _BATCH)]
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(batches)), mp_context=context) as pool:
-        pending: set[Future[list[tuple[str, int]]]] = {
-            pool.submit(_worker_render, batch, str(folder)) for batch in batches
-        }
-        try:
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    yield from future.result()
-        finally:
-            for future in pending:
-                future.cancel()
+def _render_one(engine: Engine, cache: ClipCache, key: str, chunk: Chunk) -> CachedClip:
+    return cache.store(key, audio.clean(engine.synthesize(chunk.speech, chunk.voice)))
 
 
 _WORKER_ENGINES: dict[str, Engine] = {}
@@ -276,6 +300,6 @@ def _worker_render(batch: list[tuple[str, str, Voice]], folder: str) -> list[tup
         engine = _WORKER_ENGINES.get(voice.engine)
         if engine is None:
             engine = _WORKER_ENGINES[voice.engine] = get_engine(voice.engine)
-        clip = _render_one(engine, cache, key, speech, voice)
+        clip = cache.store(key, audio.clean(engine.synthesize(speech, voice)))
         out.append((key, clip.frame_count))
     return out

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from narrator import synth
 from narrator.attribute import attribute
 from narrator.cast import assign_voices
 from narrator.engines import get_engine
 from narrator.ingest import chapter_from_text
 from narrator.model import Character, Config, Voice
 from narrator.segment import segment
-from narrator.synth import ClipCache, _lexicon, plan, read_samples, speakable, synthesize
+from narrator.synth import ClipCache, Synthesis, _lexicon, plan, read_samples, speakable
 
 TONE = Voice("tone", "a", 175, 50, 1.0)
 CAST = (Character("Izzie", (), "female"), Character("Alex", (), "male"))
@@ -54,16 +57,17 @@ def test_speakable_drops_markup_and_applies_the_lexicon() -> None:
 def test_cache_reuses_clips_and_remakes_damaged_ones(tmp_path: Path) -> None:
     cache = ClipCache(tmp_path)
     chunks = _chunks("One sentence here. Another one there.")
-    first = synthesize(chunks, cache)
+    first = Synthesis(chunks, cache)
     assert first.rendered == 2
-    again = synthesize(chunks, cache)
+    made = list(first)
+    again = Synthesis(chunks, cache)
     assert again.rendered == 0
-    assert [read_samples(c) for c in again.clips] == [read_samples(c) for c in first.clips]
-    damaged = first.clips[0].path
+    assert [read_samples(c) for c in again] == [read_samples(c) for c in made]
+    damaged = made[0].path
     damaged.write_bytes(damaged.read_bytes()[: damaged.stat().st_size // 2])
-    repaired = synthesize(chunks, cache)
+    repaired = Synthesis(chunks, cache)
     assert repaired.rendered == 1
-    assert read_samples(repaired.clips[0]) == read_samples(first.clips[0])
+    assert read_samples(next(iter(repaired))) == read_samples(made[0])
 
 
 def test_cache_key_depends_on_voice_and_text() -> None:
@@ -75,15 +79,27 @@ def test_cache_key_depends_on_voice_and_text() -> None:
     assert key != cache.key(engine, "Hello.", Voice("tone", "a", 175, 51, 1.0))
 
 
-def test_parallel_rendering_gives_the_same_clips_in_the_same_order(tmp_path: Path) -> None:
+def test_parallel_rendering_gives_the_same_clips_in_the_same_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(synth, "PARALLEL_MIN_CLIPS", 10)
     text = " ".join(f"Sentence {i} of the parallel test." for i in range(40))
     chunks = _chunks(text)
-    serial = synthesize(chunks, ClipCache(tmp_path / "serial"), jobs=1)
+    serial = Synthesis(chunks, ClipCache(tmp_path / "serial"), jobs=1)
     seen: list[tuple[int, int]] = []
-    parallel = synthesize(
+    parallel = Synthesis(
         chunks, ClipCache(tmp_path / "parallel"), jobs=2, progress=lambda d, t: seen.append((d, t))
     )
+    assert (serial.parallel, parallel.parallel) == (False, True)
     assert parallel.rendered == 40
-    assert [read_samples(c) for c in parallel.clips] == [read_samples(c) for c in serial.clips]
+    assert [read_samples(c) for c in parallel] == [read_samples(c) for c in serial]
     assert seen[0] == (0, 40)
     assert seen[-1] == (40, 40)
+
+
+def test_clips_are_rendered_only_when_asked_for(tmp_path: Path) -> None:
+    """Assembly can start encoding the first clip before the last one exists."""
+    chunks = _chunks("First sentence. Second sentence. Third sentence.")
+    clips = iter(Synthesis(chunks, ClipCache(tmp_path)))
+    next(clips)
+    assert len(list(tmp_path.rglob("*.wav"))) == 1
