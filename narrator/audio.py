@@ -85,6 +85,32 @@ def silence(duration_ms: int, sample_rate: int = SAMPLE_RATE) -> bytes:
     return bytes(2 * (sample_rate * duration_ms // 1000))
 
 
+def pitch_factor(pitch: int) -> float:
+    """The frequency ratio for a 0-100 pitch setting: 50 is none, 0 and 100 are an
+    octave's half down and up (x0.71, x1.41)."""
+    return float(2 ** ((pitch - 50) / 100))
+
+
+def shift_pitch(clip: Clip, factor: float) -> Clip:
+    """The clip with its pitch moved by `factor` and its length kept (ffmpeg rubberband)."""
+    if abs(factor - 1.0) < 1e-3 or not clip.samples:
+        return clip
+    rate = str(clip.sample_rate)
+    command = [
+        ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error",
+        "-f", "s16le", "-ar", rate, "-ac", "1", "-i", "pipe:0",
+        "-af", f"rubberband=pitch={factor:.4f}", "-f", "s16le", "-ar", rate, "-ac", "1", "pipe:1",
+    ]  # fmt: skip
+    done = subprocess.run(command, input=clip.samples, capture_output=True, check=False)
+    if done.returncode != 0:
+        _LOGGER.debug("ffmpeg rubberband: %s", done.stderr.decode("utf-8", "replace"))
+        raise NarratorError(
+            "ffmpeg could not shift a clip's pitch (its rubberband filter is needed)",
+            "install ffmpeg from your distribution, which includes it",
+        )
+    return Clip(done.stdout[: len(done.stdout) - len(done.stdout) % 2], clip.sample_rate)
+
+
 def clean(clip: Clip) -> Clip:
     """The clip at the pipeline's rate, with leading and trailing silence trimmed."""
     from pydub import AudioSegment

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Final
 
-from narrator.model import NARRATOR, UNKNOWN, Character, Config, Gender, Voice, VoiceSettings
+from narrator.model import NARRATOR, UNKNOWN, Config, Gender, Voice, VoiceSettings
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -17,11 +17,13 @@ CHARACTER_RATE: Final = 175
 DEFAULT_PITCH: Final = 50
 DEFAULT_VOLUME: Final = 1.0
 
+Palette = tuple[tuple[str, int], ...]
+
 # espeak-ng voices (base+variant, pitch) chosen so that neighbours differ in accent,
 # median pitch or brightness by 10% or more (measured in tests/test_voices.py).
 NARRATOR_VOICE: Final = ("en-us", 50)
 UNKNOWN_VOICE: Final = ("en-gb-x-rp+m1", 45)
-PALETTES: Final[Mapping[Gender, tuple[tuple[str, int], ...]]] = {
+PALETTES: Final[Mapping[Gender, Palette]] = {
     "female": (
         ("en-us+f3", 55),
         ("en-us+f4", 35),
@@ -46,6 +48,14 @@ PALETTES: Final[Mapping[Gender, tuple[tuple[str, int], ...]]] = {
         ("en-gb-scotland+m6", 55),
     ),
 }
+# Piper: one installed model (""), told apart by pitch shifted after synthesis.
+PIPER_NARRATOR: Final = ("", 50)
+PIPER_UNKNOWN: Final = ("", 44)
+PIPER_PALETTES: Final[Mapping[Gender, Palette]] = {
+    "female": (("", 80), ("", 90), ("", 72), ("", 96)),
+    "male": (("", 36), ("", 60), ("", 28), ("", 66)),
+    "unknown": (("", 64), ("", 40), ("", 56)),
+}
 _PITCH_STEP: Final = 12
 """When a palette runs out it is reused with the pitch moved by this much per round."""
 
@@ -65,14 +75,21 @@ def assign_voices(config: Config, engine: str | None = None) -> dict[str, Voice]
         if s.name is not None
     }
     voices = {
-        NARRATOR: _concrete(config.narrator, NARRATOR_VOICE, NARRATOR_RATE, default_engine, engine),
-        UNKNOWN: _concrete(config.unknown, UNKNOWN_VOICE, CHARACTER_RATE, default_engine, engine),
-    }
+        NARRATOR: _concrete(
+            config.narrator, _defaults(config.narrator, default_engine, engine)[0],
+            NARRATOR_RATE, default_engine, engine,
+        ),
+        UNKNOWN: _concrete(
+            config.unknown, _defaults(config.unknown, default_engine, engine)[1],
+            CHARACTER_RATE, default_engine, engine,
+        ),
+    }  # fmt: skip
     taken |= {(v.name, v.pitch) for v in voices.values()}
     for character in config.characters:
         automatic = None
-        if character.voice.name is None:
-            automatic = _next_free(character, taken)
+        if character.voice.name is None and character.voice.model is None:
+            palette = _defaults(character.voice, default_engine, engine)[2][character.gender]
+            automatic = _next_free(palette, taken)
             taken.add(automatic)
         voices[character.name] = _concrete(
             character.voice,
@@ -84,8 +101,19 @@ def assign_voices(config: Config, engine: str | None = None) -> dict[str, Voice]
     return voices
 
 
-def _next_free(character: Character, taken: set[tuple[str, int]]) -> tuple[str, int]:
-    palette = PALETTES[character.gender]
+def _defaults(
+    settings: VoiceSettings, default_engine: str, override: str | None
+) -> tuple[tuple[str, int], tuple[str, int], Mapping[Gender, Palette]]:
+    """Narrator voice, unknown voice and palettes for the engine family a voice uses."""
+    from narrator.engines import ENGINES
+
+    engine_class = ENGINES.get(override or settings.engine or default_engine)
+    if engine_class is not None and engine_class.family == "piper":
+        return PIPER_NARRATOR, PIPER_UNKNOWN, PIPER_PALETTES
+    return NARRATOR_VOICE, UNKNOWN_VOICE, PALETTES
+
+
+def _next_free(palette: Palette, taken: set[tuple[str, int]]) -> tuple[str, int]:
     for round_ in range(100):
         shift = _PITCH_STEP * ((round_ + 1) // 2) * (1 if round_ % 2 else -1)
         for name, pitch in palette:
@@ -102,7 +130,7 @@ def _concrete(
     default_engine: str,
     override: str | None,
 ) -> Voice:
-    name = settings.name or automatic[0]
+    name = settings.name or ("" if settings.model else automatic[0])
     return Voice(
         engine=override or settings.engine or default_engine,
         name=name,
@@ -110,7 +138,9 @@ def _concrete(
         pitch=(
             settings.pitch
             if settings.pitch is not None
-            else (automatic[1] if settings.name is None else DEFAULT_PITCH)
+            else (
+                automatic[1] if settings.name is None and settings.model is None else DEFAULT_PITCH
+            )
         ),
         volume=settings.volume if settings.volume is not None else DEFAULT_VOLUME,
         model=settings.model,

@@ -364,7 +364,16 @@ class _Reader:
                     raise self.fail(
                         voice_node, f"{key}.voice", "missing 'model'", "give the Piper model file"
                     )
-                model = self.string(piper["model"], f"{key}.voice.model")
+                written = self.string(piper["model"], f"{key}.voice.model")
+                resolved = (self.path.parent / written).resolve()
+                if not resolved.is_file():
+                    raise self.fail(
+                        piper["model"],
+                        f"{key}.voice.model",
+                        f"Piper model '{written}' not found",
+                        f"put the .onnx file at {resolved}, or give its path from voices.yaml",
+                    )
+                model = str(resolved)
                 if "speaker" in piper:
                     speaker = int(
                         self.number(

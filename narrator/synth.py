@@ -226,7 +226,12 @@ class Synthesis:
 
     @property
     def parallel(self) -> bool:
-        return self.jobs > 1 and len(self.missing) >= PARALLEL_MIN_CLIPS
+        """Whether missing clips render in worker processes."""
+        return (
+            self.jobs > 1
+            and len(self.missing) >= PARALLEL_MIN_CLIPS
+            and not any(self.engines[c.voice.engine].threads_itself for c in self.missing.values())
+        )
 
     def _key(self, chunk: Chunk) -> str:
         engine = self.engines.get(chunk.voice.engine)
@@ -285,8 +290,17 @@ def _light_main() -> Iterator[None]:
             setattr(main, name, value)
 
 
+def render(engine: Engine, speech: str, voice: Voice) -> Clip:
+    """A clip as the cache keeps it: synthesised, pitch-shifted when the engine cannot
+    change pitch itself, trimmed of silence, at the pipeline's rate."""
+    clip = engine.synthesize(speech, voice)
+    if not engine.native_pitch:
+        clip = audio.shift_pitch(clip, audio.pitch_factor(voice.pitch))
+    return audio.clean(clip)
+
+
 def _render_one(engine: Engine, cache: ClipCache, key: str, chunk: Chunk) -> CachedClip:
-    return cache.store(key, audio.clean(engine.synthesize(chunk.speech, chunk.voice)))
+    return cache.store(key, render(engine, chunk.speech, chunk.voice))
 
 
 _WORKER_ENGINES: dict[str, Engine] = {}
@@ -300,6 +314,6 @@ def _worker_render(batch: list[tuple[str, str, Voice]], folder: str) -> list[tup
         engine = _WORKER_ENGINES.get(voice.engine)
         if engine is None:
             engine = _WORKER_ENGINES[voice.engine] = get_engine(voice.engine)
-        clip = cache.store(key, audio.clean(engine.synthesize(speech, voice)))
+        clip = cache.store(key, render(engine, speech, voice))
         out.append((key, clip.frame_count))
     return out

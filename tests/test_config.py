@@ -88,10 +88,25 @@ def test_a_cast_without_voice_fields_is_valid(tmp_path: Path) -> None:
 
 
 def test_piper_voice_mapping(tmp_path: Path) -> None:
+    (tmp_path / "voices").mkdir()
+    (tmp_path / "voices" / "joe.onnx").write_bytes(b"model")
     path = tmp_path / "voices.yaml"
     path.write_text(
-        "characters:\n  Joe:\n    engine: espeak\n    voice: {model: joe.onnx, speaker: 3}\n",
+        "characters:\n  Joe:\n    engine: piper\n    voice: {model: voices/joe.onnx, speaker: 3}\n",
         encoding="utf-8",
     )
     voice = load_config(path).characters[0].voice
-    assert (voice.engine, voice.model, voice.speaker, voice.name) == ("espeak", "joe.onnx", 3, None)
+    assert (voice.engine, voice.model, voice.speaker, voice.name) == (
+        "piper", str(tmp_path / "voices" / "joe.onnx"), 3, None,
+    )  # fmt: skip
+
+
+def test_missing_piper_model_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "voices.yaml"
+    path.write_text("characters:\n  Joe:\n    voice: {model: nope.onnx}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value) == (
+        f"{path}:3: characters.Joe.voice.model: Piper model 'nope.onnx' not found "
+        f"(put the .onnx file at {tmp_path / 'nope.onnx'}, or give its path from voices.yaml)"
+    )

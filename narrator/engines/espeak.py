@@ -89,6 +89,8 @@ class EspeakEngine:
 
     name: ClassVar[str] = "espeak"
     family: ClassVar[str] = "espeak"
+    native_pitch: ClassVar[bool] = True
+    threads_itself: ClassVar[bool] = False
 
     def __init__(self) -> None:
         found = shutil.which("espeak-ng")

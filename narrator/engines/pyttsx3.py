@@ -55,6 +55,8 @@ class Pyttsx3Engine:
 
     name: ClassVar[str] = "pyttsx3"
     family: ClassVar[str] = "espeak"
+    native_pitch: ClassVar[bool] = True
+    threads_itself: ClassVar[bool] = False
 
     def __init__(self) -> None:
         if importlib.util.find_spec("pyttsx3") is None:

@@ -22,6 +22,8 @@ class ToneEngine:
 
     name: ClassVar[str] = "tone"
     family: ClassVar[str] = "tone"
+    native_pitch: ClassVar[bool] = True
+    threads_itself: ClassVar[bool] = False
     version: ClassVar[str] = "tone 1"
 
     def voices(self) -> list[VoiceInfo]:
