@@ -6,6 +6,8 @@ import dataclasses
 import json
 import logging
 import os
+import shutil
+import subprocess
 import sys
 from collections import Counter
 from contextlib import contextmanager
@@ -16,7 +18,15 @@ import click
 
 from narrator import __version__
 from narrator.attribute import unlisted_names
-from narrator.build import BuildOptions, BuildResult, build, chapter_files, script
+from narrator.build import (
+    BuildOptions,
+    BuildResult,
+    build,
+    chapter_files,
+    init_config,
+    preview,
+    script,
+)
 from narrator.config import load_config
 from narrator.engines import ENGINES, get_engine
 from narrator.errors import NarratorError
@@ -278,6 +288,63 @@ def cast_command(chapters: tuple[Path, ...], config_path: Path) -> None:
         click.echo("Names in the text that are not in the cast (mentions):")
         for name, count in missing.most_common(30):
             click.echo(f"  {name:24} {count:5d}")
+
+
+@main.command("init")
+@click.argument("chapters", nargs=-1, required=True, type=click.Path(path_type=Path))
+@config_option
+@click.option(
+    "--engine",
+    type=click.Choice(list(ENGINES)),
+    default="pyttsx3",
+    show_default=True,
+    help="The engine to choose voices for.",
+)
+@click.option("--force", is_flag=True, help="Replace an existing file.")
+def init_command(chapters: tuple[Path, ...], config_path: Path, engine: str, force: bool) -> None:
+    """Write a starter voices.yaml from the characters found in CHAPTERS."""
+    found = init_config(list(chapters), config_path, engine=engine, force=force)
+    click.echo(f"wrote {config_path}: {len(found)} characters")
+    for character in found[:12]:
+        click.echo(f"  {character.name:24} {character.gender:8} {character.mentions:5d} mentions")
+    if len(found) > 12:
+        click.echo(f"  ... and {len(found) - 12} more")
+
+
+@main.command("preview")
+@click.argument("speaker")
+@click.argument("text", required=False)
+@config_option
+@out_option
+@click.option(
+    "--engine",
+    type=click.Choice(list(ENGINES)),
+    default=None,
+    help="Use this engine instead of the speaker's.",
+)
+@click.option(
+    "--play/--no-play",
+    default=None,
+    help="Play the sample [default: when a player is found and this is a terminal].",
+)
+def preview_command(
+    speaker: str,
+    text: str | None,
+    config_path: Path,
+    out_dir: Path,
+    engine: str | None,
+    play: bool | None,
+) -> None:
+    """Render TEXT (or a sample line) in SPEAKER's voice to preview-<speaker>.mp3."""
+    config = load_config(config_path)
+    name, output = preview(speaker, text, config, BuildOptions(out_dir=out_dir, engine=engine))
+    click.echo(f"{output}: {name}")
+    player = shutil.which("ffplay")
+    if play or (play is None and player and sys.stdout.isatty()):
+        if player is None:
+            raise NarratorError("no player found to play the preview", "install ffmpeg's ffplay")
+        subprocess.run([player, "-nodisp", "-autoexit", "-loglevel", "quiet", str(output)],
+                       check=False)  # fmt: skip
 
 
 @main.command("voices")

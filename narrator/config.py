@@ -19,11 +19,12 @@ from narrator.model import (
     Config,
     Gender,
     Override,
+    Voice,
     VoiceSettings,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -472,3 +473,45 @@ class _Reader:
         return tuple(
             (word, self.string(value, f"pronounce.{word}")) for word, value in entries.items()
         )
+
+
+def starter_config(
+    characters: Sequence[tuple[Character, int]],
+    voices: Mapping[str, Voice],
+    engine: str,
+    sources: Sequence[Path],
+) -> str:
+    """voices.yaml text for a cast found in the text, with every chosen voice written out
+    (so each can be tweaked) and each character's mention count as a comment."""
+
+    def scalar(value: object) -> str:
+        return (
+            yaml.safe_dump(value, default_flow_style=True, allow_unicode=True)
+            .strip()
+            .removesuffix("\n...")
+            .strip()
+        )
+
+    lines = [
+        f"# Written by `narrator init {' '.join(str(p) for p in sources)}`.",
+        "# The characters found in the text, most mentioned first, with the voices chosen",
+        "# for them. Check names, aliases and genders, delete what is not a character, and",
+        "# change any voice: see 'Changing a voice' in the README.",
+        f"engine: {scalar(engine)}",
+    ]
+    for role in (NARRATOR, UNKNOWN):
+        lines += [f"{role}:", *_voice_lines(voices[role], scalar)]
+    lines.append("characters:" if characters else "characters: {}")
+    for character, mentions in characters:
+        lines.append(f"  {scalar(character.name)}:  # {mentions} mentions")
+        lines.append(f"    aliases: {scalar(list(character.aliases))}")
+        lines.append(f"    gender: {character.gender}")
+        lines += ["  " + line for line in _voice_lines(voices[character.name], scalar)]
+    return "\n".join(lines) + "\n"
+
+
+def _voice_lines(voice: Voice, scalar: Callable[[object], str]) -> list[str]:
+    out = []
+    if voice.name:
+        out.append(f"  voice: {scalar(voice.name)}")
+    return [*out, f"  rate: {voice.rate}", f"  pitch: {voice.pitch}"]

@@ -78,14 +78,14 @@ def plan(
     # Imported here so that worker processes, which only render, start without nltk.
     from narrator.sentences import sentence_spans
 
-    lexicon = _lexicon(pronounce)
+    words = lexicon(pronounce)
     chunks: list[Chunk] = []
     for seg in segments:
         voice = voices.get(seg.speaker) or voices["unknown"]
         heading = chapter.paragraphs[seg.paragraph].heading if chapter.paragraphs else False
         for start, end in sentence_spans(seg.text) or [(0, len(seg.text))]:
             text = seg.text[start:end]
-            speech = speakable(text, lexicon)
+            speech = speakable(text, words)
             if speech:
                 chunks.append(
                     Chunk(seg.index, text, speech, voice, seg.paragraph, seg.scene, heading)
@@ -109,7 +109,8 @@ def speakable(text: str, lexicon: tuple[tuple[re.Pattern[str], str], ...] = ()) 
     return _SPACES.sub(" ", text).strip()
 
 
-def _lexicon(pronounce: Sequence[tuple[str, str]]) -> tuple[tuple[re.Pattern[str], str], ...]:
+def lexicon(pronounce: Sequence[tuple[str, str]]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The pronunciation lexicon as (whole-word pattern, replacement), longest words first."""
     return tuple(
         (re.compile(rf"(?<![\w]){re.escape(word)}(?![\w])"), said.replace("\\", "\\\\"))
         for word, said in sorted(pronounce, key=lambda pair: -len(pair[0]))

@@ -13,7 +13,7 @@ from narrator.engines import get_engine
 from narrator.ingest import chapter_from_text
 from narrator.model import Character, Config, Voice
 from narrator.segment import segment
-from narrator.synth import ClipCache, Synthesis, _lexicon, plan, read_samples, speakable
+from narrator.synth import ClipCache, Synthesis, lexicon, plan, read_samples, speakable
 
 TONE = Voice("tone", "a", 175, 50, 1.0)
 CAST = (Character("Izzie", (), "female"), Character("Alex", (), "male"))
@@ -48,10 +48,10 @@ def test_text_without_words_is_not_sent_to_the_engine() -> None:
 
 
 def test_speakable_drops_markup_and_applies_the_lexicon() -> None:
-    lexicon = _lexicon((("Karev", "KAR-ev"), ("A/N", "author's note")))
-    assert speakable("It was _very_ *odd*, Karev.", lexicon) == "It was very odd, KAR-ev."
-    assert speakable("Karevs and Karev's", lexicon) == "Karevs and KAR-ev's"
-    assert speakable("Wait\u2026what?", lexicon) == "Wait... what?"
+    words = lexicon((("Karev", "KAR-ev"), ("A/N", "author's note")))
+    assert speakable("It was _very_ *odd*, Karev.", words) == "It was very odd, KAR-ev."
+    assert speakable("Karevs and Karev's", words) == "Karevs and KAR-ev's"
+    assert speakable("Wait\u2026what?", words) == "Wait... what?"
 
 
 def test_cache_reuses_clips_and_remakes_damaged_ones(tmp_path: Path) -> None:

@@ -1,0 +1,194 @@
+"""Find the characters of a text that has no cast yet (for `narrator init`).
+
+A capitalised name counts as a person when the text treats it as one: it speaks or acts
+("said Tess", "Tess smiled"), it is addressed in dialogue ("Mer, wait"), or a sentence it
+opens is followed by one opening with "He" or "She". Forms whose words contain one
+another ("Alex", "Alex Karev") are one character, known by the most frequent form, unless
+their titles disagree (Mr. Bennet is not Mrs. Bennet). Gender comes from the title, else
+from those He/She sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final
+
+from narrator.english import SPEECH_VERBS, TITLES, is_verb_like, lemma
+from narrator.segment import segment
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from narrator.model import Chapter, Gender
+
+_NAME: Final = re.compile(
+    r"(?<![\w'\u2019])(?:(?:Mr|Mrs|Ms|Dr|Miss|Sir|Lady|Lord)\.?\s+)?"
+    r"[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)*"
+)
+_WORD: Final = re.compile(r"[A-Za-z']+")
+_FEMALE_TITLES: Final = frozenset({"Mrs", "Ms", "Miss", "Lady"})
+_MALE_TITLES: Final = frozenset({"Mr", "Sir", "Lord"})
+_COMMON: Final = frozenset(
+    """I The A An And But Or So Then When While What Who Why How Where Which This That These
+    Those There Here It He She They We You His Her Their Our Your My Its If As At In On Of For
+    To From With By Up Down Out Not No Yes Oh Well Now Just Maybe Perhaps After Before Because
+    Although Though Even Still Yet All Some Any Every Each One Two God Chapter Okay OK Hey Hi
+    Hello Please Thank Thanks Sorry Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+    January February March April May June July August September October November December
+    Mum Mom Dad Mother Father Sir Madam Say Are Is Was Do Does Did Can Could Will Would Shall
+    Should Yeah Ah Good Very Why Come Go Let Look See Tell Give Take Get""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A character found in the text."""
+
+    name: str
+    aliases: tuple[str, ...]
+    gender: Gender
+    mentions: int
+
+
+@dataclass(slots=True)
+class _Evidence:
+    mentions: int = 0
+    inside_sentence: int = 0
+    person: int = 0
+    genders: dict[str, float] = field(default_factory=dict)
+
+
+def discover(chapters: Sequence[Chapter]) -> list[Found]:
+    """The people the chapters name, most mentioned first."""
+    seen: dict[str, _Evidence] = {}
+    for chapter in chapters:
+        opener: str | None = None
+        for seg in segment(chapter):
+            if seg.kind == "narration":
+                # "Izzie pours coffee. She's in the kitchen": the name opened the sentence
+                # before one that opens with a pronoun.
+                pronoun = re.match(r"(He|She)\b", seg.text)
+                if opener is not None and pronoun:
+                    seen[opener].person += 1
+                    key = "male" if pronoun.group(1) == "He" else "female"
+                    seen[opener].genders[key] = seen[opener].genders.get(key, 0.0) + 1.0
+                opener = _read(seg.text, False, seen)
+            else:
+                _read(seg.text, True, seen)
+    names = [n for n, e in seen.items() if e.person and e.inside_sentence]
+    found = []
+    for forms in _group(names, seen):
+        main = max(forms, key=lambda f: (seen[f].mentions, -len(f)))
+        genders: Counter[str] = Counter()
+        for form in forms:
+            genders.update(seen[form].genders)
+        found.append(
+            Found(
+                name=main,
+                aliases=tuple(sorted(f for f in forms if f != main)),
+                gender=_gender(forms, genders),
+                mentions=sum(seen[f].mentions for f in forms),
+            )
+        )
+    return sorted(found, key=lambda f: (-f.mentions, f.name))
+
+
+def _read(text: str, dialogue: bool, seen: dict[str, _Evidence]) -> str | None:
+    """Count the names in one segment; the name opening it, if any."""
+    opener = None
+    for match in _NAME.finditer(text):
+        name, start = _strip_common(match.group(), match.start())
+        if name is None:
+            continue
+        evidence = seen.setdefault(name, _Evidence())
+        evidence.mentions += 1
+        before = text[:start].rstrip()
+        at_start = not before or before[-1] in '.!?"\u201c\u201d:'
+        evidence.inside_sentence += not at_start
+        if at_start and not before and not dialogue:
+            opener = name
+            # "Meredith has a smirk on her face": a weaker clue than the next sentence's.
+            own = re.search(r"\b(his|her|himself|herself)\b", text[start + len(name) :])
+            if own:
+                key = "male" if own.group(1).startswith("hi") else "female"
+                evidence.genders[key] = evidence.genders.get(key, 0.0) + 0.5
+        end = start + len(name)
+        if dialogue:
+            # Addressed: set off by commas or the quote's edges ("Mer, wait", "Hey, Alex.").
+            if (not before or before.endswith((",", "!", "?", "."))) and text[end : end + 1] in (
+                "", ",", "!", "?", ".",
+            ):  # fmt: skip
+                evidence.person += 1
+            continue
+        possessive = text[end : end + 1] in ("'", "\u2019")
+        after_words = [] if possessive else _WORD.findall(text[end : end + 30])
+        before_words = _WORD.findall(text[max(0, start - 25) : start])
+        if (
+            after_words and (lemma(after_words[0]) in SPEECH_VERBS or is_verb_like(after_words[0]))
+        ) or (before_words and lemma(before_words[-1]) in SPEECH_VERBS):
+            evidence.person += 1  # speaks or acts: "said Tess", "Tess smiled"
+    return opener
+
+
+def _strip_common(name: str, start: int) -> tuple[str | None, int]:
+    """Drop capitalised common words the name pattern caught ("And Lydia" -> "Lydia")."""
+    words = name.split()
+    skip = 0
+    while skip < len(words) and words[skip] in _COMMON:
+        skip += 1
+    rest = words[skip:]
+    if not rest or all(w.lower().rstrip(".") in TITLES for w in rest):
+        return None, start
+    if skip:
+        start += name.index(rest[0], len(" ".join(words[:skip])))
+    return " ".join(rest), start
+
+
+def _title(name: str) -> str | None:
+    first = name.split()[0].rstrip(".")
+    return first if first.lower() in TITLES else None
+
+
+def _core(name: str) -> set[str]:
+    return {w for w in name.replace(".", " ").split() if w.lower() not in TITLES}
+
+
+def _group(names: list[str], seen: dict[str, _Evidence]) -> list[set[str]]:
+    """Forms whose name words contain one another, titles agreeing, are one character;
+    a lone word that several characters share (a family name) stays apart."""
+    groups: list[set[str]] = []
+    for name in sorted(names, key=lambda n: (-len(_core(n)), -seen[n].mentions)):
+        core, title = _core(name), _title(name)
+        fitting = [
+            group
+            for group in groups
+            if any(core <= _core(member) for member in group)
+            and all(_compatible(title, _title(member)) for member in group)
+        ]
+        if len(fitting) == 1:
+            fitting[0].add(name)
+        else:
+            groups.append({name})
+    return groups
+
+
+def _compatible(a: str | None, b: str | None) -> bool:
+    if a is None or b is None or a == b:
+        return True
+    return not ({a, b} & _FEMALE_TITLES and {a, b} & _MALE_TITLES) and {a, b} != {"Mrs", "Miss"}
+
+
+def _gender(forms: set[str], genders: Counter[str]) -> Gender:
+    titles = {t for f in forms if (t := _title(f))}
+    if titles & _FEMALE_TITLES:
+        return "female"
+    if titles & _MALE_TITLES:
+        return "male"
+    female, male = genders["female"], genders["male"]
+    if female > male:
+        return "female"
+    if male > female:
+        return "male"
+    return "unknown"

@@ -1,0 +1,92 @@
+"""`narrator init` (a starter cast found in the text) and `narrator preview`."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from narrator.attribute.discover import discover
+from narrator.cli import main
+from narrator.config import load_config
+from narrator.ingest import chapter_from_text
+
+from .conftest import requires_tool
+
+
+def _found(text: str) -> dict[str, tuple[tuple[str, ...], str]]:
+    chapter = chapter_from_text(text, Path("c.txt"))
+    return {f.name: (f.aliases, f.gender) for f in discover([chapter])}
+
+
+def test_people_are_found_places_are_not() -> None:
+    text = (
+        "Tess walked to Iowa. She was tired of Iowa.\n\n"
+        '"Stay," said Tess. "Please, Bill."\n\n'
+        "Bill looked at her. He drove back to Iowa that night.\n\n"
+        "Then Tess Mallory smiled. She had won.\n"
+    )
+    found = _found(text)
+    assert set(found) == {"Tess", "Bill"}
+    assert found["Tess"] == (("Tess Mallory",), "female")
+    assert found["Bill"][1] == "male"
+
+
+def test_family_members_with_different_titles_stay_apart() -> None:
+    text = (
+        '"Yes," said Mr. Bennet. He smiled.\n\n"No," said Mrs. Bennet. She frowned.\n\n'
+        "Later Mr. Bennet read. He was calm. Then Mrs. Bennet sighed. She was not.\n"
+    )
+    found = _found(text)
+    assert found["Mr. Bennet"][1] == "male"
+    assert found["Mrs. Bennet"][1] == "female"
+
+
+def test_init_writes_a_cast_that_loads(project: Path) -> None:
+    result = CliRunner().invoke(main, ["init", "chapters/chapter-01.txt", "--config", "new.yaml"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "wrote new.yaml: 4 characters"
+    config = load_config(project / "new.yaml")
+    genders = {c.name: c.gender for c in config.characters}
+    assert genders["Izzie"] == "female"
+    assert genders["Alex"] == "male"
+    assert genders["Meredith"] == "female"
+    chosen = [(c.voice.name, c.voice.pitch) for c in config.characters]
+    assert len(set(chosen)) == len(chosen)
+    assert "# 38 mentions" in (project / "new.yaml").read_text(encoding="utf-8")
+
+
+def test_init_never_overwrites_without_force(project: Path) -> None:
+    before = (project / "voices.yaml").read_text(encoding="utf-8")
+    refused = CliRunner().invoke(main, ["init", "chapters/chapter-01.txt"])
+    assert refused.exit_code == 2
+    assert refused.output == (
+        "Error: voices.yaml: already exists (edit it, or pass --force to write a new one)\n"
+    )
+    assert (project / "voices.yaml").read_text(encoding="utf-8") == before
+    forced = CliRunner().invoke(main, ["init", "chapters/chapter-01.txt", "--force"])
+    assert forced.exit_code == 0
+    assert (project / "voices.yaml").read_text(encoding="utf-8") != before
+
+
+@requires_tool("ffmpeg", "ffprobe")
+def test_preview_renders_a_sample_in_the_speakers_voice(project: Path) -> None:
+    result = CliRunner().invoke(main, ["preview", "iz", "Hello there, Alex.", "--no-play"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "output/preview-izzie.mp3: Izzie\n"
+    probe = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
+         "output/preview-izzie.mp3"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert 0.5 < float(probe.stdout) < 4.0
+
+
+def test_preview_of_an_unknown_speaker(project: Path) -> None:
+    result = CliRunner().invoke(main, ["preview", "Merdith", "--no-play"])
+    assert result.exit_code == 2
+    assert result.output == (
+        "Error: no speaker 'Merdith' in voices.yaml "
+        "(choose one of: narrator, unknown, Izzie, Alex, Meredith)\n"
+    )
