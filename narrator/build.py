@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from narrator.synth import (
     read_samples,
     speakable,
 )
-from narrator.tags import TagInfo, read_build_id, write_tags
+from narrator.tags import TagInfo, read_ids, write_tags
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -75,6 +76,8 @@ class BuildResult:
     clips: int = 0
     rendered: int = 0
     """Clips synthesised in this build (the others came from the cache)."""
+    retagged: bool = False
+    """True when only the tags were rewritten (the sound was unchanged)."""
 
 
 def chapter_files(folder: Path) -> list[Path]:
@@ -176,12 +179,23 @@ def build_chapter(
     chunks = plan(chapter, segments, voices, config.pronounce)
     if not chunks:
         raise InputError(f"{path}: nothing to read aloud", "the chapter has no story text")
-    info = _tag_info(chapter, config, track)
-    build_id = _build_id(chunks, info)
+    audio_id = _audio_id(chunks)
+    info = dataclasses.replace(_tag_info(chapter, config, track), audio_id=audio_id)
+    build_id = _build_id(info)
     output = options.out_dir / f"{path.stem}.mp3"
-    if not options.force and output.exists() and read_build_id(output) == build_id:
+    made = None if options.force or not output.exists() else read_ids(output)
+    if made is not None and made[1] == build_id:
         _LOGGER.info("%s is up to date", output)
         return BuildResult(path, output, chapter.title, up_to_date=True)
+    if made is not None and made[0] == audio_id:
+        # Same sound, other tags (say, one more chapter changed the track total).
+        def retag(temporary: Path) -> int:
+            shutil.copyfile(output, temporary)
+            write_tags(temporary, dataclasses.replace(info, build_id=build_id))
+            return 0
+
+        _write_atomically(output, retag)
+        return BuildResult(path, output, chapter.title, up_to_date=False, retagged=True)
     synthesis = Synthesis(
         chunks,
         cache,
@@ -262,23 +276,30 @@ def _tag_info(chapter: Chapter, config: Config, track: tuple[int, int]) -> TagIn
     )
 
 
-def _build_id(chunks: Sequence[Chunk], info: TagInfo) -> str:
-    """A hash of everything the MP3's bytes depend on."""
+def _audio_id(chunks: Sequence[Chunk]) -> str:
+    """A hash of everything the MP3's sound depends on."""
     engines = {chunk.voice.engine for chunk in chunks}
     versions = {name: get_engine(name).version for name in sorted(engines)}
-    material = json.dumps(
+    return _digest(
         [
             GENERATOR,
             versions,
             dataclasses.astuple(audio.PAUSES),
             audio.MP3_BITRATE,
+            audio.MP3_LAME_QUALITY,
             [dataclasses.astuple(chunk) for chunk in chunks],
-            dataclasses.astuple(info),
-        ],
-        ensure_ascii=False,
-        default=str,
+        ]
     )
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def _build_id(info: TagInfo) -> str:
+    """A hash of the sound (through `info.audio_id`) and of every tag."""
+    return _digest(dataclasses.astuple(dataclasses.replace(info, build_id="")))
+
+
+def _digest(material: object) -> str:
+    text = json.dumps(material, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def init_config(

@@ -194,6 +194,8 @@ def build_command(
 def _describe(result: BuildResult) -> str:
     if result.up_to_date:
         return f"{result.output}: up to date, nothing to do"
+    if result.retagged:
+        return f"{result.output}: sound unchanged, tags rewritten"
     minutes, seconds = divmod(round(result.duration_seconds), 60)
     cached = result.clips - result.rendered
     return (

@@ -15,7 +15,9 @@ _LOGGER = logging.getLogger(__name__)
 
 GENRE: Final = "Audiobook"
 BUILD_KEY: Final = "narrator_build"
-"""User text frame holding the hash of everything the audio was made from."""
+"""User text frame holding the hash of everything the file was made from (sound and tags)."""
+AUDIO_KEY: Final = "narrator_audio"
+"""User text frame holding the hash of everything the sound was made from."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,7 @@ class TagInfo:
     generator: str
     build_id: str
     description: str | None = None
+    audio_id: str = ""
 
 
 def write_tags(path: Path, info: TagInfo) -> None:
@@ -46,11 +49,12 @@ def write_tags(path: Path, info: TagInfo) -> None:
     if info.description:
         tag.add(COMM(encoding=3, lang="eng", desc="", text=info.description))
     tag.add(TXXX(encoding=3, desc=BUILD_KEY, text=info.build_id))
+    tag.add(TXXX(encoding=3, desc=AUDIO_KEY, text=info.audio_id))
     tag.save(path, v2_version=4)
 
 
-def read_build_id(path: Path) -> str | None:
-    """The build hash stored in an MP3 by `write_tags`, if the file has one."""
+def read_ids(path: Path) -> tuple[str | None, str | None] | None:
+    """(sound hash, whole-file hash) stored by `write_tags`; None for an unreadable file."""
     try:
         tag = ID3(path)
     except (ID3NoHeaderError, FileNotFoundError):
@@ -58,5 +62,9 @@ def read_build_id(path: Path) -> str | None:
     except Exception:  # a damaged file: rebuild it
         _LOGGER.debug("cannot read tags of %s", path, exc_info=True)
         return None
-    frames = tag.getall(f"TXXX:{BUILD_KEY}")
-    return str(frames[0].text[0]) if frames else None
+
+    def text(key: str) -> str | None:
+        frames = tag.getall(f"TXXX:{key}")
+        return str(frames[0].text[0]) if frames else None
+
+    return text(AUDIO_KEY), text(BUILD_KEY)

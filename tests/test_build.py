@@ -112,3 +112,49 @@ def test_track_numbers_follow_the_natural_order_of_the_chapters_folder(tmp_path:
     assert [p.name for p in files] == ["chapter-01.txt", "chapter-2.txt", "chapter-10.txt"]
     results = build(files[1:], load_config(tmp_path / "voices.yaml"), options)
     assert [str(ID3(r.output)["TRCK"]) for r in results] == ["2/3", "3/3"]
+
+
+@requires_tool("ffmpeg")
+def test_a_one_voice_tweak_renders_only_that_characters_clips(tmp_path: Path) -> None:
+    """Change Meredith's voice: her clips are made again (counted), nobody else's, and a
+    chapter she does not speak in is left alone. A new chapter is the only one built."""
+    from narrator.build import script
+    from narrator.cast import assign_voices
+    from narrator.synth import plan
+
+    chapter, options = _tone_project(tmp_path)
+    (chapter.parent / "chapter-02.txt").write_text(
+        '"Drive," Alex says.\n\n"Where?" Izzie asks.\n', encoding="utf-8"
+    )
+    cast = "engine: tone\ncharacters:\n  Izzie: {gender: female}\n  Alex: {gender: male}\n"
+    (tmp_path / "voices.yaml").write_text(cast + "  Meredith: {gender: female}\n", encoding="utf-8")
+    config = load_config(tmp_path / "voices.yaml")
+    files = chapter_files(chapter.parent)
+    first = build(files, config, options)
+    assert [r.up_to_date for r in first] == [False, False]
+
+    (tmp_path / "voices.yaml").write_text(
+        cast + "  Meredith: {gender: female, pitch: 90}\n", encoding="utf-8"
+    )
+    tweaked = load_config(tmp_path / "voices.yaml")
+    meredith = assign_voices(tweaked)["Meredith"]
+    chunks = plan(*script(chapter, tweaked), assign_voices(tweaked))
+    hers = {c.speech for c in chunks if c.voice == meredith}
+    assert len(hers) > 10
+    second = build(files, tweaked, options)
+    assert second[0].rendered == len(hers)  # her clips, and only hers
+    assert second[0].clips == first[0].clips
+    assert second[1].up_to_date  # she does not speak in chapter 2
+
+    (chapter.parent / "chapter-03.txt").write_text('"New," Izzie says.\n', encoding="utf-8")
+    third = build(chapter_files(chapter.parent), tweaked, options)
+    # The others only get their track total (2 -> 3) rewritten; their sound is not re-made.
+    assert [(r.up_to_date, r.retagged) for r in third] == [
+        (False, True),
+        (False, True),
+        (False, False),
+    ]
+    assert [str(ID3(r.output)["TRCK"]) for r in third] == ["1/3", "2/3", "3/3"]
+    assert [r.up_to_date for r in build(chapter_files(chapter.parent), tweaked, options)] == [
+        True
+    ] * 3
