@@ -158,3 +158,26 @@ def test_a_one_voice_tweak_renders_only_that_characters_clips(tmp_path: Path) ->
     assert [r.up_to_date for r in build(chapter_files(chapter.parent), tweaked, options)] == [
         True
     ] * 3
+
+
+@pytest.mark.integration
+@requires_tool("espeak-ng", "ffmpeg", "ffprobe")
+def test_engines_mix_per_voice(tmp_path: Path) -> None:
+    """The narrator on Piper (neural), the characters on espeak-ng, in one chapter."""
+    (tmp_path / "chapters").mkdir()
+    chapter = tmp_path / "chapters" / "one.txt"
+    chapter.write_text('Izzie looked up.\n\n"Hello, Alex," she said.\n', encoding="utf-8")
+    (tmp_path / "voices.yaml").write_text(
+        "engine: espeak\nnarrator: {engine: piper}\n"
+        "characters:\n  Izzie: {gender: female}\n  Alex: {gender: male}\n",
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path / "voices.yaml")
+    options = BuildOptions(out_dir=tmp_path / "output", cache_dir=tmp_path / "cache")
+    [result] = build([chapter], config, options)
+    assert result.clips == 3
+    assert float(_probe(result.output)["duration"]) > 2.0
+    from narrator.cast import assign_voices
+
+    engines = {name: voice.engine for name, voice in assign_voices(config).items()}
+    assert (engines["narrator"], engines["Izzie"], engines["Alex"]) == ("piper", "espeak", "espeak")
