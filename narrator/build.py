@@ -13,29 +13,29 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 from narrator import __version__, audio
 from narrator.attribute import apply_overrides, attribute, cautious
-from narrator.attribute.discover import Found, discover
 from narrator.cast import assign_voices
-from narrator.config import load_overrides, overrides_path, starter_config
+from narrator.config import load_overrides, overrides_path
+from narrator.cover import Cover, cover_for
 from narrator.engines import get_engine
-from narrator.errors import EngineError, InputError, NarratorError
+from narrator.errors import EngineError, InputError
 from narrator.ingest import ingest
-from narrator.model import NARRATOR, UNKNOWN, Chapter, Character, Config, Segment, Voice
+from narrator.model import NARRATOR, UNKNOWN, Chapter, Config, Segment, Voice
 from narrator.segment import segment
 from narrator.synth import (
     CachedClip,
     Chunk,
     ClipCache,
     Synthesis,
-    lexicon,
     plan,
     read_samples,
-    speakable,
+    voice_gains,
 )
-from narrator.tags import TagInfo, read_ids, write_tags
+from narrator.tags import TagInfo, read_chapter_times, read_ids, write_tags
+from narrator.transcript import Cue, Mark, marks, to_chapters_json, to_vtt
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -43,6 +43,7 @@ CHAPTER_SUFFIXES: Final = (".txt",)
 CACHE_ENV: Final = "NARRATOR_CACHE"
 GENERATOR: Final = f"narrator {__version__}"
 
+T = TypeVar("T")
 Progress = Callable[[str, int, int], None]
 """Called with (chapter name, clips done, clips in all) while a chapter is synthesised."""
 
@@ -136,6 +137,23 @@ def build(
     ]
 
 
+def book_cover(config: Config, chapter: Chapter | None = None) -> Cover:
+    """The book's cover: `book.cover` from voices.yaml, else one made from its title."""
+    title, author = book_title(config, chapter), book_author(config, chapter)
+    return cover_for(title, author, config.book.cover)
+
+
+def book_title(config: Config, chapter: Chapter | None = None) -> str:
+    """voices.yaml's book title, else a title note in the chapter, else the folder's name."""
+    notes = {note.label: note.text for note in chapter.notes} if chapter else {}
+    return config.book.title or notes.get("title") or config.source.resolve().parent.name
+
+
+def book_author(config: Config, chapter: Chapter | None = None) -> str | None:
+    notes = {note.label: note.text for note in chapter.notes} if chapter else {}
+    return config.book.author or notes.get("author")
+
+
 def _track(path: Path, chapters: Sequence[Path]) -> tuple[int, int]:
     """The chapter's track number and the total, by its place among its folder's chapters."""
     try:
@@ -182,19 +200,28 @@ def build_chapter(
     audio_id = _audio_id(chunks)
     info = dataclasses.replace(_tag_info(chapter, config, track), audio_id=audio_id)
     build_id = _build_id(info)
+    info = dataclasses.replace(info, build_id=build_id)
     output = options.out_dir / f"{path.stem}.mp3"
     made = None if options.force or not output.exists() else read_ids(output)
-    if made is not None and made[1] == build_id:
+    if made is not None and made[1] == build_id and _sidecars(output).keys() <= _existing(output):
         _LOGGER.info("%s is up to date", output)
         return BuildResult(path, output, chapter.title, up_to_date=True)
-    if made is not None and made[0] == audio_id:
+    if made is not None and made[0] == audio_id and _existing(output):
         # Same sound, other tags (say, one more chapter changed the track total).
         def retag(temporary: Path) -> int:
             shutil.copyfile(output, temporary)
-            write_tags(temporary, dataclasses.replace(info, build_id=build_id))
+            write_tags(temporary, info)
             return 0
 
-        _write_atomically(output, retag)
+        write_atomically(output, retag)
+        times = read_chapter_times(output)
+        write_sidecar(
+            _sidecars(output)["chapters"],
+            to_chapters_json(
+                [Mark(a, b, info.title if n == 0 else f"{info.title}, scene {n + 1}")
+                 for n, (a, b) in enumerate(times)]
+            ),
+        )  # fmt: skip
         return BuildResult(path, output, chapter.title, up_to_date=False, retagged=True)
     synthesis = Synthesis(
         chunks,
@@ -202,51 +229,95 @@ def build_chapter(
         jobs=options.jobs,
         progress=(lambda done, total: progress(path.name, done, total)) if progress else None,
     )
+    gains = voice_gains({chunk.voice for chunk in chunks}, cache)
     # With workers, clips stream into the encoder as they are made (rendering and encoding
     # overlap). In-process, every clip comes first: overlapping pyttsx3's run loop with the
     # encoder slowed it 2-3x on two cores (seed: 2.6 s against 1.9-2.2 s).
     clips: Iterable[CachedClip] = synthesis if synthesis.parallel else list(synthesis)
-    frames = _write_atomically(
-        output,
-        lambda temporary: _encode(
-            chunks, clips, temporary, dataclasses.replace(info, build_id=build_id)
-        ),
-    )
+
+    def encode(temporary: Path) -> Assembly:
+        assembly = assemble(chunks, clips, gains, temporary)
+        chapter_marks = marks(assembly.cues, chapter.title, assembly.duration_seconds)
+        write_tags(temporary, info, chapter_marks)
+        return dataclasses.replace(assembly, marks=tuple(chapter_marks))
+
+    assembly = write_atomically(output, encode)
+    sidecars = _sidecars(output)
+    write_sidecar(sidecars["vtt"], to_vtt(assembly.cues))
+    write_sidecar(sidecars["chapters"], to_chapters_json(assembly.marks))
     return BuildResult(
         path,
         output,
         chapter.title,
         up_to_date=False,
-        duration_seconds=frames / audio.SAMPLE_RATE,
+        duration_seconds=assembly.duration_seconds,
         clips=len(chunks),
         rendered=synthesis.rendered,
     )
 
 
-def _encode(
-    chunks: Sequence[Chunk], clips: Iterable[CachedClip], destination: Path, info: TagInfo
-) -> int:
-    counted = [0]
+@dataclass(frozen=True, slots=True)
+class Assembly:
+    """Where every sentence landed in a chapter's audio."""
+
+    frames: int
+    cues: tuple[Cue, ...]
+    marks: tuple[Mark, ...] = ()
+
+    @property
+    def duration_seconds(self) -> float:
+        return self.frames / audio.SAMPLE_RATE
+
+
+def assemble(
+    chunks: Sequence[Chunk],
+    clips: Iterable[CachedClip],
+    gains: Mapping[Voice, float],
+    destination: Path,
+) -> Assembly:
+    """Stream the clips, each at its voice's gain and with its pause, into an MP3."""
+    cues: list[Cue] = []
+    frames = 0
 
     def pcm() -> Iterator[bytes]:
+        nonlocal frames
         before = None
         for chunk, clip in zip(chunks, clips, strict=True):
             gap = audio.silence(audio.pause_ms(before, chunk.placement()))
-            samples = read_samples(clip)
-            counted[0] += (len(gap) + len(samples)) // 2
+            samples = audio.gain(read_samples(clip), gains[chunk.voice])
+            start = frames + len(gap) // 2
+            frames = start + len(samples) // 2
+            cues.append(
+                Cue(start / audio.SAMPLE_RATE, frames / audio.SAMPLE_RATE, chunk.speaker,
+                    chunk.text, chunk.segment, chunk.scene)
+            )  # fmt: skip
             yield gap
             yield samples
             before = chunk.placement()
         tail = audio.silence(audio.PAUSES.tail_ms)
-        counted[0] += len(tail) // 2
+        frames += len(tail) // 2
         yield tail
 
     audio.encode_mp3(pcm(), destination)
-    write_tags(destination, info)
-    return counted[0]
+    return Assembly(frames, tuple(cues))
 
 
-def _write_atomically(output: Path, write: Callable[[Path], int]) -> int:
+def _sidecars(output: Path) -> dict[str, Path]:
+    return {
+        "vtt": output.with_suffix(".vtt"),
+        "chapters": output.with_name(output.stem + ".chapters.json"),
+    }
+
+
+def _existing(output: Path) -> set[str]:
+    return {kind for kind, path in _sidecars(output).items() if path.exists()}
+
+
+def write_sidecar(path: Path, text: str) -> None:
+    write_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
+
+
+def write_atomically(output: Path, write: Callable[[Path], T]) -> T:
     """Let `write` fill a temporary file beside `output`, then rename it into place."""
     handle, name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
     os.close(handle)
@@ -262,17 +333,16 @@ def _write_atomically(output: Path, write: Callable[[Path], int]) -> int:
 
 
 def _tag_info(chapter: Chapter, config: Config, track: tuple[int, int]) -> TagInfo:
-    notes = {note.label: note.text for note in chapter.notes}
-    album = config.book.title or notes.get("title") or config.source.resolve().parent.name
     return TagInfo(
         title=chapter.title,
-        album=album,
-        artist=config.book.author or notes.get("author"),
+        album=book_title(config, chapter),
+        artist=book_author(config, chapter),
         track=track[0],
         track_total=track[1],
         generator=GENERATOR,
         build_id="",
         description=chapter.summary,
+        cover=book_cover(config, chapter),
     )
 
 
@@ -287,6 +357,8 @@ def _audio_id(chunks: Sequence[Chunk]) -> str:
             dataclasses.astuple(audio.PAUSES),
             audio.MP3_BITRATE,
             audio.MP3_LAME_QUALITY,
+            audio.TARGET_LUFS,
+            audio.LIMIT_DBFS,
             [dataclasses.astuple(chunk) for chunk in chunks],
         ]
     )
@@ -294,75 +366,11 @@ def _audio_id(chunks: Sequence[Chunk]) -> str:
 
 def _build_id(info: TagInfo) -> str:
     """A hash of the sound (through `info.audio_id`) and of every tag."""
-    return _digest(dataclasses.astuple(dataclasses.replace(info, build_id="")))
+    cover = hashlib.sha256(info.cover.data).hexdigest() if info.cover else None
+    fields = dataclasses.replace(info, build_id="", cover=None)
+    return _digest([dataclasses.astuple(fields), cover])
 
 
 def _digest(material: object) -> str:
     text = json.dumps(material, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def init_config(
-    chapters: Sequence[Path], destination: Path, *, engine: str = "pyttsx3", force: bool = False
-) -> list[Found]:
-    """Write a starter voices.yaml for the characters found in `chapters`."""
-    if destination.exists() and not force:
-        raise NarratorError(
-            f"{destination}: already exists", "edit it, or pass --force to write a new one"
-        )
-    found = discover([ingest(path) for path in chapters])
-    cast = tuple(Character(f.name, f.aliases, f.gender) for f in found)
-    voices = assign_voices(Config(source=destination, characters=cast, engine=engine))
-    text = starter_config(
-        [(c, f.mentions) for c, f in zip(cast, found, strict=True)], voices, engine, chapters
-    )
-    _write_atomically(destination, lambda temporary: temporary.write_text(text, encoding="utf-8"))
-    return found
-
-
-PREVIEW_TEXT: Final = (
-    "Hello. This is how I sound in this book; the rest of my lines sound like this."
-)
-NARRATOR_PREVIEW_TEXT: Final = (
-    "The narrator reads the story in this voice, from the first line to the last."
-)
-
-
-def preview(
-    speaker: str, text: str | None, config: Config, options: BuildOptions
-) -> tuple[str, Path]:
-    """Render a sample line in a speaker's voice to `<out>/preview-<speaker>.mp3`."""
-    name = resolve_speaker(speaker, config)
-    voices = assign_voices(config, options.engine)
-    check_voices(config, {name: voices[name]})
-    voice = voices[name]
-    sample = text or (NARRATOR_PREVIEW_TEXT if name == NARRATOR else PREVIEW_TEXT)
-    from narrator.sentences import sentences
-
-    chunks = [
-        Chunk(0, part, spoken, voice, 0, 0, heading=False)
-        for part in sentences(sample) or [sample]
-        if (spoken := speakable(part, lexicon(config.pronounce)))
-    ]
-    if not chunks:
-        raise NarratorError("the preview text has nothing to say", "give a sentence with words")
-    options.out_dir.mkdir(parents=True, exist_ok=True)
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or "speaker"
-    output = options.out_dir / f"preview-{slug}.mp3"
-    clips = list(Synthesis(chunks, ClipCache(cache_folder(config, options)), jobs=1))
-    info = TagInfo(f"Preview: {name}", config.book.title or "narrator preview", None, 1, 1,
-                   GENERATOR, build_id="")  # fmt: skip
-    _write_atomically(output, lambda temporary: _encode(chunks, clips, temporary, info))
-    return name, output
-
-
-def resolve_speaker(written: str, config: Config) -> str:
-    """A character's main name from its name or an alias (any case), or narrator/unknown."""
-    wanted = written.casefold()
-    if wanted in (NARRATOR, UNKNOWN):
-        return wanted
-    for character in config.characters:
-        if wanted in {label.casefold() for label in (character.name, *character.aliases)}:
-            return character.name
-    names = ", ".join([NARRATOR, UNKNOWN, *(c.name for c in config.characters)])
-    raise NarratorError(f"no speaker '{written}' in {config.source}", f"choose one of: {names}")

@@ -18,19 +18,12 @@ import click
 
 from narrator import __version__
 from narrator.attribute import unlisted_names
-from narrator.build import (
-    BuildOptions,
-    BuildResult,
-    build,
-    chapter_files,
-    init_config,
-    preview,
-    script,
-)
+from narrator.build import BuildOptions, BuildResult, build, chapter_files, script
 from narrator.config import load_config
 from narrator.engines import ENGINES, get_engine
 from narrator.errors import NarratorError
 from narrator.model import UNKNOWN, Config, Segment
+from narrator.project import init_config, preview
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence

@@ -6,10 +6,32 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from mutagen.id3 import COMM, ID3, TALB, TCON, TIT2, TPE1, TPE2, TRCK, TSSE, TXXX, ID3NoHeaderError
+from mutagen.id3 import (
+    APIC,
+    CHAP,
+    COMM,
+    CTOC,
+    ID3,
+    TALB,
+    TCON,
+    TIT2,
+    TPE1,
+    TPE2,
+    TRCK,
+    TSSE,
+    TXXX,
+    CTOCFlags,
+    ID3NoHeaderError,
+    PictureType,
+)
+
+from narrator.transcript import Mark
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
+
+    from narrator.cover import Cover
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -33,10 +55,18 @@ class TagInfo:
     build_id: str
     description: str | None = None
     audio_id: str = ""
+    cover: Cover | None = None
 
 
-def write_tags(path: Path, info: TagInfo) -> None:
-    """Replace the file's ID3 tag with one made from `info`."""
+def write_tags(path: Path, info: TagInfo, marks: Sequence[Mark] | None = None) -> None:
+    """Replace the file's ID3 tag with one made from `info`, with a chapter frame (CHAP)
+    per mark under a table of contents (CTOC). With `marks` None the chapter frames the
+    file has are kept, retitled after `info.title`."""
+    if marks is None:
+        marks = [
+            Mark(start, end, info.title if n == 0 else f"{info.title}, scene {n + 1}")
+            for n, (start, end) in enumerate(read_chapter_times(path))
+        ]
     tag = ID3()
     tag.add(TIT2(encoding=3, text=info.title))
     tag.add(TALB(encoding=3, text=info.album))
@@ -50,6 +80,28 @@ def write_tags(path: Path, info: TagInfo) -> None:
         tag.add(COMM(encoding=3, lang="eng", desc="", text=info.description))
     tag.add(TXXX(encoding=3, desc=BUILD_KEY, text=info.build_id))
     tag.add(TXXX(encoding=3, desc=AUDIO_KEY, text=info.audio_id))
+    if info.cover is not None:
+        tag.add(APIC(encoding=3, mime=info.cover.mime, type=PictureType.COVER_FRONT,
+                     desc="Cover", data=info.cover.data))  # fmt: skip
+    if marks:
+        ids = [f"chp{n}" for n in range(len(marks))]
+        tag.add(
+            CTOC(
+                element_id="toc",
+                flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                child_element_ids=ids,
+                sub_frames=[TIT2(encoding=3, text="Chapters")],
+            )
+        )
+        for element, mark in zip(ids, marks, strict=True):
+            tag.add(
+                CHAP(
+                    element_id=element,
+                    start_time=round(mark.start_seconds * 1000),
+                    end_time=round(mark.end_seconds * 1000),
+                    sub_frames=[TIT2(encoding=3, text=mark.title)],
+                )
+            )
     tag.save(path, v2_version=4)
 
 
@@ -68,3 +120,13 @@ def read_ids(path: Path) -> tuple[str | None, str | None] | None:
         return str(frames[0].text[0]) if frames else None
 
     return text(AUDIO_KEY), text(BUILD_KEY)
+
+
+def read_chapter_times(path: Path) -> list[tuple[float, float]]:
+    """The (start, end) seconds of a file's chapter frames, in time order."""
+    try:
+        tag = ID3(path)
+    except (ID3NoHeaderError, FileNotFoundError):
+        return []
+    frames = sorted(tag.getall("CHAP"), key=lambda frame: frame.start_time)
+    return [(frame.start_time / 1000, frame.end_time / 1000) for frame in frames]

@@ -1,0 +1,82 @@
+"""Cover art: the book's own image, or a generated square one with its title."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import textwrap
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+from narrator.errors import InputError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+SIZE: Final = 1400
+"""Pixels a side: the minimum podcast directories ask for."""
+_PALETTE: Final = ((38, 70, 83), (42, 157, 143), (138, 79, 125), (94, 84, 142), (181, 101, 29))
+
+
+@dataclass(frozen=True, slots=True)
+class Cover:
+    """An image to embed and publish."""
+
+    data: bytes
+    mime: str
+
+    @property
+    def suffix(self) -> str:
+        return ".png" if self.mime == "image/png" else ".jpg"
+
+
+def cover_for(title: str, author: str | None, image: Path | None) -> Cover:
+    """The book's cover file when given (JPEG or PNG), else one made from its title."""
+    if image is not None:
+        return _read(image)
+    return Cover(generate(title, author), "image/jpeg")
+
+
+def _read(path: Path) -> Cover:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        data = path.read_bytes()
+        with Image.open(io.BytesIO(data)) as picture:
+            kind = picture.format
+    except OSError as exc:
+        raise InputError(
+            f"{path}: cannot read the cover: {exc}", "give a JPEG or PNG file"
+        ) from None
+    except UnidentifiedImageError:
+        raise InputError(f"{path}: not an image", "give a JPEG or PNG file") from None
+    if kind not in ("JPEG", "PNG"):
+        raise InputError(f"{path}: a {kind} image", "podcast apps want JPEG or PNG: convert it")
+    return Cover(data, "image/png" if kind == "PNG" else "image/jpeg")
+
+
+def generate(title: str, author: str | None) -> bytes:
+    """A square JPEG with the title (and author) on a colour chosen by the title.
+
+    The same title gives the same bytes, so an unchanged book is not re-tagged.
+    """
+    from PIL import Image, ImageDraw, ImageFont
+
+    colour = _PALETTE[hashlib.sha256(title.encode("utf-8")).digest()[0] % len(_PALETTE)]
+    picture = Image.new("RGB", (SIZE, SIZE), colour)
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle((60, 60, SIZE - 60, SIZE - 60), outline=(245, 240, 230), width=8)
+    lines = textwrap.wrap(title, width=16)[:6] or ["Untitled"]
+    heading = ImageFont.load_default(size=130)
+    y = SIZE // 2 - (len(lines) * 150) // 2 - (60 if author else 0)
+    for line in lines:
+        width = draw.textlength(line, font=heading)
+        draw.text(((SIZE - width) / 2, y), line, font=heading, fill=(250, 247, 240))
+        y += 150
+    if author:
+        small = ImageFont.load_default(size=70)
+        width = draw.textlength(author, font=small)
+        draw.text(((SIZE - width) / 2, y + 60), author, font=small, fill=(235, 228, 214))
+    out = io.BytesIO()
+    picture.save(out, format="JPEG", quality=88, optimize=True)
+    return out.getvalue()

@@ -1,0 +1,84 @@
+"""Transcript sidecars: WebVTT with a cue per sentence, and Podcasting 2.0 chapters."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+CHAPTERS_VERSION: Final = "1.2.0"
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One sentence as it was placed in the chapter's audio."""
+
+    start_seconds: float
+    end_seconds: float
+    speaker: str
+    """A character's name, or "narrator"."""
+    text: str
+    segment: int
+    scene: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A chapter mark: the chapter's start, and each scene break."""
+
+    start_seconds: float
+    end_seconds: float
+    title: str
+
+
+def marks(cues: Sequence[Cue], title: str, duration_seconds: float) -> list[Mark]:
+    """A mark at the start, titled with the chapter, and one where each new scene starts."""
+    starts: list[tuple[float, str]] = [(0.0, title)]
+    scene = cues[0].scene if cues else 0
+    for cue in cues:
+        if cue.scene != scene:
+            scene = cue.scene
+            starts.append((cue.start_seconds, f"{title}, scene {len(starts) + 1}"))
+    ends = [start for start, _ in starts[1:]] + [duration_seconds]
+    return [Mark(start, end, name) for (start, name), end in zip(starts, ends, strict=True)]
+
+
+def to_vtt(cues: Sequence[Cue]) -> str:
+    """WebVTT: a cue per sentence, its speaker as a voice span (`<v Izzie>`)."""
+    lines = ["WEBVTT", ""]
+    for number, cue in enumerate(cues, start=1):
+        speaker = "Narrator" if cue.speaker == "narrator" else cue.speaker
+        lines += [
+            str(number),
+            f"{_timestamp(cue.start_seconds)} --> {_timestamp(cue.end_seconds)}",
+            f"<v {_escape(speaker)}>{_escape(' '.join(cue.text.split()))}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def to_chapters_json(chapter_marks: Sequence[Mark]) -> str:
+    """Podcasting 2.0 JSON chapters (podcast:chapters)."""
+    document = {
+        "version": CHAPTERS_VERSION,
+        "chapters": [
+            {"startTime": round(mark.start_seconds, 3), "endTime": round(mark.end_seconds, 3),
+             "title": mark.title}
+            for mark in chapter_marks
+        ],
+    }  # fmt: skip
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+def _timestamp(seconds: float) -> str:
+    milliseconds = max(0, round(seconds * 1000))
+    hours, rest = divmod(milliseconds, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
