@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-CACHE_FORMAT: Final = 1
-"""Bump when what is stored for a clip changes (trimming, sample rate)."""
+CACHE_FORMAT: Final = 2
+"""Bump when what is stored for a clip changes (trimming, sample rate; 2: pitch-shifted
+clips no longer lose their last tenth of a second)."""
 _BATCH: Final = 8
 """Clips per task sent to a worker: fewer round trips, still fine-grained progress."""
 PARALLEL_MIN_CLIPS: Final = 32

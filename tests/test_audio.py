@@ -78,3 +78,21 @@ def test_missing_ffmpeg_says_how_to_install(
         assert caught.value.hint == "install it: sudo apt-get install ffmpeg"
     finally:
         audio.ffmpeg.cache_clear()
+
+
+@requires_tool("ffmpeg")
+@pytest.mark.parametrize("length", [61_440, 63_488, 61_184])
+def test_pitch_shift_keeps_every_sample_to_the_end(length: int) -> None:
+    """ffmpeg's rubberband filter drops ~0.1 s from inputs of some lengths (61,440 and
+    63,488 samples among them): the end of a sentence must survive the shift."""
+    import array
+    import math
+
+    wave = array.array(
+        "h", (int(8000 * math.sin(2 * math.pi * 220 * i / 22_050)) for i in range(length))
+    )
+    shifted = audio.shift_pitch(Clip(wave.tobytes(), 22_050), audio.pitch_factor(80))
+    assert len(shifted.samples) == 2 * length
+    tail = array.array("h", shifted.samples[-2 * 2_205 :])  # the last 0.1 s
+    rms = math.sqrt(sum(x * x for x in tail) / len(tail))
+    assert rms > 0.5 * 8000 / math.sqrt(2)
