@@ -21,6 +21,8 @@ need=""
 command -v espeak-ng >/dev/null 2>&1 || need="$need espeak-ng"
 command -v ffmpeg >/dev/null 2>&1 || need="$need ffmpeg"
 command -v ffprobe >/dev/null 2>&1 || need="$need ffmpeg"
+# gPodder's command-line client: the tests subscribe to narrator's feed with a real podcast app.
+command -v gpo >/dev/null 2>&1 || need="$need gpodder"
 if ! command -v python3 >/dev/null 2>&1; then
     need="$need python3 python3-venv"
 elif ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then

@@ -6,6 +6,7 @@ import functools
 import logging
 import re
 import subprocess
+import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ with warnings.catch_warnings():
     import audioop
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -247,5 +248,51 @@ def encode_mp3(
         _LOGGER.debug("ffmpeg said: %s", errors)
         raise NarratorError(
             f"ffmpeg could not encode {destination.name} (status {status})",
+            "run with --verbose to see ffmpeg's message",
+        )
+
+
+AAC_BITRATE: Final = "64k"
+"""The audiobook's bitrate: AAC at 64 kbit/s mono is ample for speech."""
+
+
+def encode_audiobook(parts: Sequence[Path], metadata: str, destination: Path) -> None:
+    """Join the MP3s `parts` into one AAC audiobook (MP4 container) at `destination`, with
+    the chapters and tags of `metadata`, an ffmetadata document."""
+    with tempfile.TemporaryDirectory(prefix="narrator-book-") as scratch:
+        listing = Path(scratch) / "parts.txt"
+        listing.write_text(
+            "".join(f"file '{_concat_quote(part.resolve())}'\n" for part in parts),
+            encoding="utf-8",
+        )
+        chapters = Path(scratch) / "chapters.txt"
+        chapters.write_text(metadata, encoding="utf-8")
+        command = [
+            ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+            "-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(chapters),
+            "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1",
+            "-codec:a", "aac", "-b:a", AAC_BITRATE, "-ac", "1",
+            "-movflags", "+faststart", "-f", "ipod", str(destination),
+        ]  # fmt: skip
+        _run(command, f"could not make the audiobook {destination.name}")
+
+
+def _concat_quote(path: Path) -> str:
+    """A path inside single quotes in an ffmpeg concat list."""
+    return str(path).replace("'", "'\\''")
+
+
+def ffmetadata_escape(text: str) -> str:
+    """A value as ffmetadata files need it: `=`, `;`, `#`, `\\` and newlines escaped."""
+    return re.sub(r"([=;#\\\n])", r"\\\1", text)
+
+
+def _run(command: Sequence[str], failure: str) -> None:
+    _LOGGER.debug("running %s", command)
+    done = subprocess.run(command, capture_output=True, check=False)
+    if done.returncode != 0:
+        _LOGGER.debug("ffmpeg said: %s", done.stderr.decode("utf-8", "replace"))
+        raise NarratorError(
+            f"ffmpeg {failure} (status {done.returncode})",
             "run with --verbose to see ffmpeg's message",
         )

@@ -9,19 +9,21 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, TypeVar
+from typing import Final
 
 from narrator import __version__, audio
 from narrator.attribute import apply_overrides, attribute, cautious
+from narrator.audiobook import BookResult, collect, make_book
 from narrator.cast import assign_voices
 from narrator.config import load_overrides, overrides_path
 from narrator.cover import Cover, cover_for
 from narrator.engines import get_engine
 from narrator.errors import EngineError, InputError
+from narrator.feed import refresh
+from narrator.files import write_atomically, write_text
 from narrator.ingest import ingest
 from narrator.model import NARRATOR, UNKNOWN, Chapter, Config, Segment, Voice
 from narrator.segment import segment
@@ -43,7 +45,6 @@ CHAPTER_SUFFIXES: Final = (".txt",)
 CACHE_ENV: Final = "NARRATOR_CACHE"
 GENERATOR: Final = f"narrator {__version__}"
 
-T = TypeVar("T")
 Progress = Callable[[str, int, int], None]
 """Called with (chapter name, clips done, clips in all) while a chapter is synthesised."""
 
@@ -131,10 +132,24 @@ def build(
     check_voices(config, voices)
     options.out_dir.mkdir(parents=True, exist_ok=True)
     cache = ClipCache(cache_folder(config, options))
-    return [
+    results = [
         build_chapter(path, config, voices, cache, options, progress, _track(path, chapters))
         for path in chapters
     ]
+    refresh(options.out_dir, config)
+    return results
+
+
+def build_book(
+    chapters: Sequence[Path],
+    config: Config,
+    options: BuildOptions,
+    progress: Progress | None = None,
+) -> tuple[list[BuildResult], BookResult]:
+    """Build the chapters (those not up to date), then the whole book as one M4B."""
+    results = build(chapters, config, options, progress)
+    book = collect([r.output for r in results], config.book.cover, config.book.title)
+    return results, make_book(book, options.out_dir, force=options.force)
 
 
 def book_cover(config: Config, chapter: Chapter | None = None) -> Cover:
@@ -154,8 +169,12 @@ def book_author(config: Config, chapter: Chapter | None = None) -> str | None:
     return config.book.author or notes.get("author")
 
 
-def _track(path: Path, chapters: Sequence[Path]) -> tuple[int, int]:
-    """The chapter's track number and the total, by its place among its folder's chapters."""
+def _track(path: Path, chapters: Sequence[Path]) -> int:
+    """The chapter's track number: its place among its folder's chapters.
+
+    No total is tagged: a serial grows, and a published episode should not change (nor be
+    fetched again) because the next one arrived.
+    """
     try:
         siblings = chapter_files(path.parent)
     except InputError:
@@ -163,7 +182,7 @@ def _track(path: Path, chapters: Sequence[Path]) -> tuple[int, int]:
     if path.resolve() not in [p.resolve() for p in siblings]:
         siblings = list(chapters)
     names = [p.resolve() for p in siblings]
-    return names.index(path.resolve()) + 1, len(names)
+    return names.index(path.resolve()) + 1
 
 
 def check_voices(config: Config, voices: Mapping[str, Voice]) -> None:
@@ -190,7 +209,7 @@ def build_chapter(
     cache: ClipCache,
     options: BuildOptions,
     progress: Progress | None = None,
-    track: tuple[int, int] = (1, 1),
+    track: int = 1,
 ) -> BuildResult:
     """Build one chapter's MP3, or leave it alone when its inputs have not changed."""
     chapter, segments = script(path, config, options.min_confidence)
@@ -207,7 +226,7 @@ def build_chapter(
         _LOGGER.info("%s is up to date", output)
         return BuildResult(path, output, chapter.title, up_to_date=True)
     if made is not None and made[0] == audio_id and _existing(output):
-        # Same sound, other tags (say, one more chapter changed the track total).
+        # Same sound, other tags (say, a new book title or cover).
         def retag(temporary: Path) -> int:
             shutil.copyfile(output, temporary)
             write_tags(temporary, info)
@@ -215,7 +234,7 @@ def build_chapter(
 
         write_atomically(output, retag)
         times = read_chapter_times(output)
-        write_sidecar(
+        write_text(
             _sidecars(output)["chapters"],
             to_chapters_json(
                 [Mark(a, b, info.title if n == 0 else f"{info.title}, scene {n + 1}")
@@ -243,8 +262,8 @@ def build_chapter(
 
     assembly = write_atomically(output, encode)
     sidecars = _sidecars(output)
-    write_sidecar(sidecars["vtt"], to_vtt(assembly.cues))
-    write_sidecar(sidecars["chapters"], to_chapters_json(assembly.marks))
+    write_text(sidecars["vtt"], to_vtt(assembly.cues))
+    write_text(sidecars["chapters"], to_chapters_json(assembly.marks))
     return BuildResult(
         path,
         output,
@@ -313,35 +332,16 @@ def _existing(output: Path) -> set[str]:
     return {kind for kind, path in _sidecars(output).items() if path.exists()}
 
 
-def write_sidecar(path: Path, text: str) -> None:
-    write_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
-
-
-def write_atomically(output: Path, write: Callable[[Path], T]) -> T:
-    """Let `write` fill a temporary file beside `output`, then rename it into place."""
-    handle, name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        result = write(temporary)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, output)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return result
-
-
-def _tag_info(chapter: Chapter, config: Config, track: tuple[int, int]) -> TagInfo:
+def _tag_info(chapter: Chapter, config: Config, track: int) -> TagInfo:
     return TagInfo(
         title=chapter.title,
         album=book_title(config, chapter),
         artist=book_author(config, chapter),
-        track=track[0],
-        track_total=track[1],
+        track=track,
         generator=GENERATOR,
         build_id="",
-        description=chapter.summary,
+        description=chapter.chapter_summary or chapter.summary,
+        book_summary=chapter.summary,
         cover=book_cover(config, chapter),
     )
 

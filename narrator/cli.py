@@ -18,15 +18,24 @@ import click
 
 from narrator import __version__
 from narrator.attribute import unlisted_names
-from narrator.build import BuildOptions, BuildResult, build, chapter_files, script
+from narrator.build import (
+    BuildOptions,
+    BuildResult,
+    build,
+    build_book,
+    chapter_files,
+    script,
+)
 from narrator.config import load_config
 from narrator.engines import ENGINES, get_engine
 from narrator.errors import NarratorError
+from narrator.feed import DEFAULT_BASE_URL, refresh
 from narrator.model import UNKNOWN, Config, Segment
 from narrator.project import init_config, preview
+from narrator.serve import open_server
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
 EXIT_USER_ERROR: Final = 2
 EXIT_INTERRUPTED: Final = 130
@@ -120,68 +129,96 @@ min_confidence_option = click.option(
 )
 
 
-@main.command("build")
-@click.argument("chapters", nargs=-1, type=click.Path(path_type=Path))
-@config_option
-@out_option
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Clips synthesised at once [default: number of cores].",
-)
-@click.option(
-    "--engine",
-    type=click.Choice(list(ENGINES)),
-    default=None,
-    help="Use this engine for every voice.",
-)
-@click.option("--force", is_flag=True, help="Rebuild chapters that are up to date.")
-@click.option(
-    "--cache",
-    "cache_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Clip cache folder [default: $NARRATOR_CACHE or .narrator-cache beside the config].",
-)
-@min_confidence_option
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-@click.pass_context
-def build_command(
-    ctx: click.Context,
-    chapters: tuple[Path, ...],
-    config_path: Path,
-    out_dir: Path,
-    jobs: int | None,
-    engine: str | None,
-    force: bool,
-    cache_dir: Path | None,
-    min_confidence: float,
-    quiet: bool,
-) -> None:
-    """Build CHAPTERS (default: every file in chapters/) into tagged MP3s."""
-    if quiet:
+def build_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every command that builds chapters takes."""
+    decorators = [
+        config_option,
+        out_option,
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Clips synthesised at once [default: number of cores].",
+        ),
+        click.option(
+            "--engine",
+            type=click.Choice(list(ENGINES)),
+            default=None,
+            help="Use this engine for every voice.",
+        ),
+        click.option("--force", is_flag=True, help="Rebuild what is up to date."),
+        click.option(
+            "--cache",
+            "cache_dir",
+            type=click.Path(path_type=Path, file_okay=False),
+            default=None,
+            help="Clip cache folder [default: $NARRATOR_CACHE or .narrator-cache beside "
+            "the config].",
+        ),
+        min_confidence_option,
+        click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors."),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def _build_request(
+    chapters: tuple[Path, ...], settings: dict[str, Any]
+) -> tuple[list[Path], Config, BuildOptions]:
+    """The chapters, config and options the build options name."""
+    if settings["quiet"]:
         _configure_logging(0, quiet=True)
-    config = load_config(config_path)
+    config = load_config(settings["config_path"])
     paths = list(chapters) or chapter_files(Path("chapters"))
     if not paths:
         raise NarratorError(
             "chapters/ holds no chapter files", "add a .txt file, or name chapters to build"
         )
     options = BuildOptions(
-        out_dir=out_dir,
-        engine=engine,
-        jobs=jobs or os.cpu_count() or 1,
-        force=force,
-        min_confidence=min_confidence,
-        cache_dir=cache_dir,
+        out_dir=settings["out_dir"],
+        engine=settings["engine"],
+        jobs=settings["jobs"] or os.cpu_count() or 1,
+        force=settings["force"],
+        min_confidence=settings["min_confidence"],
+        cache_dir=settings["cache_dir"],
     )
-    with _progress(enabled=not quiet and sys.stderr.isatty()) as progress:
+    return paths, config, options
+
+
+@main.command("build")
+@click.argument("chapters", nargs=-1, type=click.Path(path_type=Path))
+@build_options
+def build_command(chapters: tuple[Path, ...], **settings: Any) -> None:
+    """Build CHAPTERS (default: every file in chapters/) into tagged MP3s; refresh the feed."""
+    paths, config, options = _build_request(chapters, settings)
+    with _progress(enabled=not settings["quiet"] and sys.stderr.isatty()) as progress:
         results = build(paths, config, options, progress)
-    if not quiet:
+    if not settings["quiet"]:
         for result in results:
             click.echo(_describe(result))
+
+
+@main.command("book")
+@click.argument("chapters", nargs=-1, type=click.Path(path_type=Path))
+@build_options
+def book_command(chapters: tuple[Path, ...], **settings: Any) -> None:
+    """Build CHAPTERS (default: every file in chapters/), then the whole book as one M4B."""
+    paths, config, options = _build_request(chapters, settings)
+    with _progress(enabled=not settings["quiet"] and sys.stderr.isatty()) as progress:
+        results, book = build_book(paths, config, options, progress)
+    if settings["quiet"]:
+        return
+    for result in results:
+        click.echo(_describe(result))
+    if book.up_to_date:
+        click.echo(f"{book.output}: up to date, nothing to do")
+    else:
+        hours, rest = divmod(round(book.duration_seconds), 3600)
+        length = f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+        count = "1 chapter" if book.chapters == 1 else f"{book.chapters} chapters"
+        click.echo(f"{book.output}: {count}, {length}")
 
 
 def _describe(result: BuildResult) -> str:
@@ -340,6 +377,58 @@ def preview_command(
             raise NarratorError("no player found to play the preview", "install ffmpeg's ffplay")
         subprocess.run([player, "-nodisp", "-autoexit", "-loglevel", "quiet", str(output)],
                        check=False)  # fmt: skip
+
+
+@main.command("feed")
+@config_option
+@out_option
+@click.option(
+    "--base-url",
+    default=None,
+    help=f"Where the output folder is served [default: book.base_url, else {DEFAULT_BASE_URL}].",
+)
+def feed_command(config_path: Path, out_dir: Path, base_url: str | None) -> None:
+    """Rewrite feed.xml in the output folder from the chapters there."""
+    _check_out_dir(out_dir)
+    feed = refresh(out_dir, load_config(config_path), base_url)
+    click.echo(f"{feed.path}: {feed.episodes} episodes, served from {feed.base_url}")
+
+
+@main.command("serve")
+@config_option
+@out_option
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 lets phones on the LAN subscribe.",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+    help="Port to listen on (0: any free one).",
+)  # fmt: skip
+def serve_command(config_path: Path, out_dir: Path, host: str, port: int) -> None:
+    """Serve the output folder over HTTP (read-only, with byte ranges) for podcast apps.
+
+    The feed is rewritten first with this server's address, unless voices.yaml names a
+    book.base_url.
+    """
+    _check_out_dir(out_dir)
+    config = load_config(config_path)
+    server = open_server(out_dir, host, port)
+    with server:
+        feed = refresh(out_dir, config, config.book.base_url or server.url)
+        click.echo(f"Serving {out_dir}/ at {server.url} (Ctrl-C stops)")
+        click.echo(f"Subscribe to: {feed.base_url}{feed.path.name}")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("stopped")
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    if not out_dir.is_dir():
+        raise NarratorError(f"{out_dir}: no such folder", "run `narrator build` first")
 
 
 @main.command("voices")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -340,12 +341,19 @@ class _Reader:
                 else None
             ),
             cover=cover,
-            base_url=(
-                self.optional_string(entries["base_url"], "book.base_url")
-                if "base_url" in entries
-                else None
-            ),
+            base_url=self.base_url(entries["base_url"]) if "base_url" in entries else None,
         )
+
+    def base_url(self, node: yaml.Node) -> str | None:
+        url = self.optional_string(node, "book.base_url")
+        if url is not None and not re.match(r"https?://[^/\s]+", url):
+            raise self.fail(
+                node,
+                "book.base_url",
+                f"'{url}' is not an http(s) address",
+                "give where output/ is served, e.g. http://192.168.1.20:8000/",
+            )
+        return url
 
     def voice(
         self, node: yaml.Node, key: str, allowed: tuple[str, ...] = _VOICE_KEYS

@@ -68,11 +68,15 @@ class Chapter:
     @property
     def summary(self) -> str | None:
         """The story's summary from the front matter, if the author gave one."""
-        for preferred in ("summary", "chapter summary"):
-            for note in self.notes:
-                if note.label == preferred:
-                    return note.text
-        return None
+        return self._note("summary") or self._note("chapter summary")
+
+    @property
+    def chapter_summary(self) -> str | None:
+        """This chapter's own summary ("Chapter Summary: ..."), if given."""
+        return self._note("chapter summary")
+
+    def _note(self, label: str) -> str | None:
+        return next((note.text for note in self.notes if note.label == label), None)
 
 
 @dataclass(frozen=True, slots=True)

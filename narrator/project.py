@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Final
 
 from narrator.attribute.discover import Found, discover
@@ -12,11 +11,11 @@ from narrator.build import (
     assemble,
     cache_folder,
     check_voices,
-    write_atomically,
 )
 from narrator.cast import assign_voices
 from narrator.config import starter_config
 from narrator.errors import NarratorError
+from narrator.files import slug, write_atomically
 from narrator.ingest import ingest
 from narrator.model import NARRATOR, UNKNOWN, Character, Config
 from narrator.synth import Chunk, ClipCache, Synthesis, lexicon, speakable, voice_gains
@@ -72,12 +71,11 @@ def preview(
     if not chunks:
         raise NarratorError("the preview text has nothing to say", "give a sentence with words")
     options.out_dir.mkdir(parents=True, exist_ok=True)
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or "speaker"
-    output = options.out_dir / f"preview-{slug}.mp3"
+    output = options.out_dir / f"preview-{slug(name, 'speaker')}.mp3"
     cache = ClipCache(cache_folder(config, options))
     clips = list(Synthesis(chunks, cache, jobs=1))
     gains = voice_gains({voice}, cache)
-    info = TagInfo(f"Preview: {name}", config.book.title or "narrator preview", None, 1, 1,
+    info = TagInfo(f"Preview: {name}", config.book.title or "narrator preview", None, 1,
                    GENERATOR, build_id="")  # fmt: skip
 
     def encode(temporary: Path) -> None:

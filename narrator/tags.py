@@ -38,6 +38,8 @@ _LOGGER = logging.getLogger(__name__)
 GENRE: Final = "Audiobook"
 BUILD_KEY: Final = "narrator_build"
 """User text frame holding the hash of everything the file was made from (sound and tags)."""
+SUMMARY_KEY: Final = "narrator_book_summary"
+"""User text frame holding the book's summary (for the feed's description)."""
 AUDIO_KEY: Final = "narrator_audio"
 """User text frame holding the hash of everything the sound was made from."""
 
@@ -50,10 +52,11 @@ class TagInfo:
     album: str
     artist: str | None
     track: int
-    track_total: int
     generator: str
     build_id: str
     description: str | None = None
+    """The chapter's summary, else the book's: the comment players show."""
+    book_summary: str | None = None
     audio_id: str = ""
     cover: Cover | None = None
 
@@ -73,13 +76,15 @@ def write_tags(path: Path, info: TagInfo, marks: Sequence[Mark] | None = None) -
     if info.artist:
         tag.add(TPE1(encoding=3, text=info.artist))
         tag.add(TPE2(encoding=3, text=info.artist))
-    tag.add(TRCK(encoding=3, text=f"{info.track}/{info.track_total}"))
+    tag.add(TRCK(encoding=3, text=str(info.track)))
     tag.add(TCON(encoding=3, text=GENRE))
     tag.add(TSSE(encoding=3, text=info.generator))
     if info.description:
         tag.add(COMM(encoding=3, lang="eng", desc="", text=info.description))
     tag.add(TXXX(encoding=3, desc=BUILD_KEY, text=info.build_id))
     tag.add(TXXX(encoding=3, desc=AUDIO_KEY, text=info.audio_id))
+    if info.book_summary:
+        tag.add(TXXX(encoding=3, desc=SUMMARY_KEY, text=info.book_summary))
     if info.cover is not None:
         tag.add(APIC(encoding=3, mime=info.cover.mime, type=PictureType.COVER_FRONT,
                      desc="Cover", data=info.cover.data))  # fmt: skip
@@ -130,3 +135,48 @@ def read_chapter_times(path: Path) -> list[tuple[float, float]]:
         return []
     frames = sorted(tag.getall("CHAP"), key=lambda frame: frame.start_time)
     return [(frame.start_time / 1000, frame.end_time / 1000) for frame in frames]
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    """What the feed needs from a chapter MP3's tags."""
+
+    title: str
+    track: int
+    album: str | None
+    artist: str | None
+    description: str | None
+    book_summary: str | None
+    duration_seconds: float
+
+
+def read_episode(path: Path) -> Episode | None:
+    """The tags of an MP3 narrator built (None for any other file, a preview included)."""
+    from mutagen.mp3 import MP3, HeaderNotFoundError
+
+    try:
+        tag = ID3(path)
+        length = float(MP3(path).info.length)  # type: ignore[attr-defined]
+    except (ID3NoHeaderError, HeaderNotFoundError, FileNotFoundError):
+        return None
+    except Exception:
+        _LOGGER.debug("cannot read %s", path, exc_info=True)
+        return None
+
+    def text(key: str) -> str | None:
+        frames = tag.getall(key)
+        return str(frames[0].text[0]) if frames and frames[0].text else None
+
+    if not text(f"TXXX:{BUILD_KEY}") or "TIT2" not in tag:
+        return None
+    track = (text("TRCK") or "0").split("/")[0]
+    comments = [c for c in tag.getall("COMM") if c.desc == ""]
+    return Episode(
+        title=str(tag["TIT2"]),
+        track=int(track) if track.isdigit() else 0,
+        album=text("TALB"),
+        artist=text("TPE1"),
+        description=str(comments[0].text[0]) if comments and comments[0].text else None,
+        book_summary=text(f"TXXX:{SUMMARY_KEY}"),
+        duration_seconds=length,
+    )

@@ -45,8 +45,11 @@ def test_a_failed_build_leaves_the_previous_output_intact(
     chapter, options = _tone_project(tmp_path)
     config = load_config(tmp_path / "voices.yaml")
     build([chapter], config, options)
-    before = {p.name: p.read_bytes() for p in options.out_dir.iterdir()}
-    assert sorted(before) == ["chapter-01.chapters.json", "chapter-01.mp3", "chapter-01.vtt"]
+    before = {p.name: p.read_bytes() for p in options.out_dir.rglob("*") if p.is_file()}
+    assert sorted(before) == [
+        "chapter-01.chapters.json", "chapter-01.mp3", "chapter-01.vtt", "cover.jpg", "feed.json",
+        "feed.xml",
+    ]  # fmt: skip
 
     calls = {"n": 0}
     real = ToneEngine.synthesize
@@ -65,7 +68,7 @@ def test_a_failed_build_leaves_the_previous_output_intact(
     changed = load_config(tmp_path / "voices.yaml")
     with pytest.raises(EngineError):
         build([chapter], changed, options)
-    assert {p.name: p.read_bytes() for p in options.out_dir.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in options.out_dir.rglob("*") if p.is_file()} == before
 
 
 @requires_tool("ffmpeg")
@@ -76,7 +79,7 @@ def test_track_numbers_follow_the_natural_order_of_the_chapters_folder(tmp_path:
     files = chapter_files(chapter.parent)
     assert [p.name for p in files] == ["chapter-01.txt", "chapter-2.txt", "chapter-10.txt"]
     results = build(files[1:], load_config(tmp_path / "voices.yaml"), options)
-    assert [str(ID3(r.output)["TRCK"]) for r in results] == ["2/3", "3/3"]
+    assert [str(ID3(r.output)["TRCK"]) for r in results] == ["2", "3"]
 
 
 @requires_tool("ffmpeg")
@@ -113,16 +116,37 @@ def test_a_one_voice_tweak_renders_only_that_characters_clips(tmp_path: Path) ->
 
     (chapter.parent / "chapter-03.txt").write_text('"New," Izzie says.\n', encoding="utf-8")
     third = build(chapter_files(chapter.parent), tweaked, options)
-    # The others only get their track total (2 -> 3) rewritten; their sound is not re-made.
+    # The others stay as they are, bytes and all: a published episode does not change.
     assert [(r.up_to_date, r.retagged) for r in third] == [
-        (False, True),
-        (False, True),
+        (True, False),
+        (True, False),
         (False, False),
     ]
-    assert [str(ID3(r.output)["TRCK"]) for r in third] == ["1/3", "2/3", "3/3"]
+    assert [str(ID3(r.output)["TRCK"]) for r in third] == ["1", "2", "3"]
     assert [r.up_to_date for r in build(chapter_files(chapter.parent), tweaked, options)] == [
         True
     ] * 3
+
+    # A new book title changes every chapter's tags and none of their sound.
+    (tmp_path / "voices.yaml").write_text(
+        "book: {title: Renamed}\n" + cast + "  Meredith: {gender: female, pitch: 90}\n",
+        encoding="utf-8",
+    )
+    sound = [_pcm_digest(r.output) for r in third]
+    renamed = build(chapter_files(chapter.parent), load_config(tmp_path / "voices.yaml"), options)
+    assert [(r.retagged, r.rendered) for r in renamed] == [(True, 0)] * 3
+    assert [str(ID3(r.output)["TALB"]) for r in renamed] == ["Renamed"] * 3
+    assert [_pcm_digest(r.output) for r in renamed] == sound
+
+
+def _pcm_digest(mp3: Path) -> str:
+    import hashlib
+
+    decoded = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(mp3), "-map", "0:a", "-f", "s16le", "-"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    return hashlib.sha256(decoded).hexdigest()
 
 
 @pytest.mark.integration
