@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ STATE: Final = Path(".narrator") / "feed.json"
 DEFAULT_BASE_URL: Final = "http://127.0.0.1:8000/"
 """Where `narrator serve` listens by default: used when voices.yaml gives no base_url."""
 PODCAST_NS: Final = "https://podcastindex.org/namespace/1.0"
+PODCAST_GUID_NAMESPACE: Final = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 _STEP: Final = dt.timedelta(minutes=1)
 
 
@@ -106,7 +108,10 @@ def write_feed(
         target = out_dir / cover_name
         if not target.exists() or target.read_bytes() != cover.data:
             write_atomically(target, lambda temporary: temporary.write_bytes(cover.data))
-    xml = render(show, items, base, cover_name)
+    # The show's podcast:guid is made once, from the feed's first address as Podcasting 2.0
+    # prescribes, and kept when the feed moves (say, from 127.0.0.1 to the LAN).
+    state.show_guid = state.show_guid or podcast_guid(base + FEED_NAME)
+    xml = render(show, items, base, cover_name, state.show_guid)
     feed = out_dir / FEED_NAME
     write_atomically(feed, lambda temporary: temporary.write_bytes(xml))
     state.base_url = base
@@ -114,7 +119,9 @@ def write_feed(
     return Feed(feed, len(items), base)
 
 
-def render(show: Show, items: list[Item], base: str, cover_name: str | None) -> bytes:
+def render(
+    show: Show, items: list[Item], base: str, cover_name: str | None, show_guid: str
+) -> bytes:
     """The RSS document."""
     fg = FeedGenerator()
     fg.load_extension("podcast")
@@ -134,7 +141,7 @@ def render(show: Show, items: list[Item], base: str, cover_name: str | None) -> 
     if cover_name is not None:
         fg.image(url=base + quote(cover_name), title=show.title, link=base)
         fg.podcast.itunes_image(base + quote(cover_name))
-    fg.podcastindex.guid(str(uuid.uuid5(uuid.NAMESPACE_URL, base + FEED_NAME)))
+    fg.podcastindex.guid(show_guid)
     for item in items:
         fe = fg.add_entry(order="append")
         fe.title(item.episode.title)
@@ -153,6 +160,13 @@ def render(show: Show, items: list[Item], base: str, cover_name: str | None) -> 
     return xml
 
 
+def podcast_guid(feed_url: str) -> str:
+    """Podcasting 2.0's guid for a feed: a UUIDv5 of its address without the scheme and
+    trailing slashes, in the namespace the spec names."""
+    bare = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", feed_url).rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
 def _base(url: str) -> str:
     """The address with a trailing slash and anything a URL may not hold (spaces, letters
     beyond ASCII) percent-encoded; what is encoded already stays as it is."""
@@ -166,18 +180,23 @@ class _State:
 
     episodes: dict[str, dict[str, str]]
     base_url: str | None = None
+    show_guid: str | None = None
 
     @classmethod
     def load(cls, path: Path) -> _State:
         try:
             stored = json.loads(path.read_text(encoding="utf-8"))
-            return cls(dict(stored["episodes"]), stored.get("base_url"))
+            return cls(dict(stored["episodes"]), stored.get("base_url"), stored.get("show_guid"))
         except (OSError, ValueError, KeyError, TypeError):
             return cls({})  # absent or damaged: guids are derived, dates start again
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        stored = {"base_url": self.base_url, "episodes": self.episodes}
+        stored = {
+            "base_url": self.base_url,
+            "show_guid": self.show_guid,
+            "episodes": self.episodes,
+        }
         write_text(path, json.dumps(stored, indent=1, sort_keys=True))
 
 

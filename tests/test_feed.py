@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from narrator.build import BuildOptions, build, chapter_files
 from narrator.cli import main
 from narrator.config import load_config
-from narrator.feed import PODCAST_NS
+from narrator.feed import PODCAST_NS, podcast_guid, refresh
 
 from .conftest import SEED, requires_tool
 
@@ -216,3 +216,21 @@ def test_damaged_feed_state_does_not_stop_the_feed(tmp_path: Path) -> None:
         abs(email.utils.parsedate_to_datetime(e.published) - now) < dt.timedelta(hours=1)
         for e in parsed.entries
     )
+
+
+def test_the_shows_guid_follows_podcasting_2_0_and_survives_a_move(tmp_path: Path) -> None:
+    # The namespace specification's own examples.
+    assert podcast_guid("https://mp3s.nashownotes.com/pc20rss.xml") == (
+        "917393e3-1b1e-5cef-ace4-edaa54e1f810"
+    )
+    assert podcast_guid("podnews.net/rss////") == "9b024349-ccf0-5f69-a609-6b82873eab3c"
+
+    config_path, options = make_book(tmp_path, short=True)
+    feed = options.out_dir / "feed.xml"
+
+    def show_guid() -> str | None:
+        return ET.parse(feed).getroot().findtext(f"channel/{{{PODCAST_NS}}}guid")
+
+    assert show_guid() == podcast_guid("http://127.0.0.1:8000/feed.xml")
+    refresh(options.out_dir, load_config(config_path), "http://192.0.2.7:8000/")
+    assert show_guid() == podcast_guid("http://127.0.0.1:8000/feed.xml")
