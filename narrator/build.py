@@ -23,9 +23,16 @@ from narrator.cover import Cover, cover_for
 from narrator.engines import get_engine
 from narrator.errors import EngineError, InputError
 from narrator.feed import refresh
-from narrator.files import write_atomically, write_text
-from narrator.ingest import ingest
-from narrator.model import NARRATOR, UNKNOWN, Chapter, Config, Segment, Voice
+from narrator.files import (
+    cannot_write,
+    folder_lock,
+    remove_leftovers,
+    write_atomically,
+    write_text,
+)
+from narrator.formats import SUFFIXES, holds_one_chapter
+from narrator.ingest import ingest, ingest_all, split_reference
+from narrator.model import NARRATOR, UNKNOWN, Chapter, Config, Segment, Voice, chapter_name
 from narrator.segment import segment
 from narrator.synth import (
     CachedClip,
@@ -41,7 +48,6 @@ from narrator.transcript import Cue, Mark, marks, to_chapters_json, to_vtt
 
 _LOGGER = logging.getLogger(__name__)
 
-CHAPTER_SUFFIXES: Final = (".txt",)
 CACHE_ENV: Final = "NARRATOR_CACHE"
 GENERATOR: Final = f"narrator {__version__}"
 
@@ -86,8 +92,41 @@ def chapter_files(folder: Path) -> list[Path]:
     """The chapter files in a folder, in natural order (chapter-2 before chapter-10)."""
     if not folder.is_dir():
         raise InputError(f"{folder}: no such folder", "create it and put chapter .txt files in it")
-    files = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in CHAPTER_SUFFIXES]
+    files = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES]
     return sorted(files, key=_natural_key)
+
+
+def chapter_references(sources: Sequence[Path], config: Config) -> list[Path]:
+    """Every chapter the sources hold: a text file is one; a book file (EPUB, HTML,
+    Markdown) of several chapters gives one reference per chapter, `story.epub#2`."""
+    found: list[Path] = []
+    for source in sources:
+        path, number = split_reference(source)
+        if number is not None or holds_one_chapter(path):
+            found.append(source)
+            continue
+        chapters = ingest_all(path, read_front_matter=config.read_front_matter)
+        found += [Path(chapter.reference) for chapter in chapters]
+    return found
+
+
+def _check_names(references: Sequence[Path]) -> None:
+    """Refuse two chapters that would be built into the same file (`road.epub#1` and
+    `road.html#1` are both `road-01.mp3`)."""
+    seen: dict[str, Path] = {}
+    for reference in references:
+        name = chapter_name(*split_reference(reference))
+        other = seen.setdefault(name, reference)
+        if other != reference and _resolved(other) != _resolved(reference):
+            raise InputError(
+                f"{other} and {reference} would both be built into {name}.mp3",
+                "rename one of the files",
+            )
+
+
+def _resolved(reference: Path) -> Path:
+    path, number = split_reference(reference)
+    return path.resolve() if number is None else Path(f"{path.resolve()}#{number}")
 
 
 def _natural_key(path: Path) -> list[object]:
@@ -100,12 +139,12 @@ def script(
     """Ingest, segment and attribute one chapter, with the user's corrections applied."""
     chapter = ingest(path, read_front_matter=config.read_front_matter)
     segments = attribute(segment(chapter), config.characters)
-    corrections = overrides_path(path)
+    corrections = overrides_path(chapter.path, chapter.name)
     segments, unmatched = apply_overrides(segments, load_overrides(corrections, config.characters))
     for override in unmatched:
         _LOGGER.warning(
             "%s: no quote %r (number %d) in %s; was it edited?",
-            override.origin, override.quote, override.occurrence, path.name,
+            override.origin, override.quote, override.occurrence, chapter.name,
         )  # fmt: skip
     if min_confidence > 0:
         segments = cautious(segments, min_confidence)
@@ -126,17 +165,31 @@ def build(
     config: Config,
     options: BuildOptions,
     progress: Progress | None = None,
+    waiting: Callable[[], None] | None = None,
 ) -> list[BuildResult]:
-    """Build every chapter into `options.out_dir`, skipping those already up to date."""
+    """Build every chapter into `options.out_dir`, skipping those already up to date.
+
+    One build at a time per output folder: another one waits (`waiting` is called) until
+    this one is done. What an interrupted build left behind is cleared first.
+    """
     voices = assign_voices(config, options.engine)
     check_voices(config, voices)
-    options.out_dir.mkdir(parents=True, exist_ok=True)
+    references = list(dict.fromkeys(chapter_references(chapters, config)))
+    _check_names(references)
+    tracks = _tracks(references)
+    try:
+        options.out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(options.out_dir, exc) from None
     cache = ClipCache(cache_folder(config, options))
-    results = [
-        build_chapter(path, config, voices, cache, options, progress, _track(path, chapters))
-        for path in chapters
-    ]
-    refresh(options.out_dir, config)
+    with folder_lock(options.out_dir, waiting):
+        remove_leftovers(options.out_dir)
+        cache.remove_leftovers()
+        results = [
+            build_chapter(path, config, voices, cache, options, progress, tracks[path])
+            for path in references
+        ]
+        refresh(options.out_dir, config)
     return results
 
 
@@ -155,7 +208,9 @@ def build_book(
 def book_cover(config: Config, chapter: Chapter | None = None) -> Cover:
     """The book's cover: `book.cover` from voices.yaml, else one made from its title."""
     title, author = book_title(config, chapter), book_author(config, chapter)
-    return cover_for(title, author, config.book.cover)
+    return cover_for(
+        title, author, config.book.cover, chapter.cover_image if chapter is not None else None
+    )
 
 
 def book_title(config: Config, chapter: Chapter | None = None) -> str:
@@ -169,20 +224,31 @@ def book_author(config: Config, chapter: Chapter | None = None) -> str | None:
     return config.book.author or notes.get("author")
 
 
-def _track(path: Path, chapters: Sequence[Path]) -> int:
-    """The chapter's track number: its place among its folder's chapters.
+def _tracks(references: Sequence[Path]) -> dict[Path, int]:
+    """Each chapter's track number: its place in its book file, for one chapter of a book
+    (`story.epub#3` is track 3); else its place among its folder's chapter files, or
+    among the chapters built when it is not in one.
 
     No total is tagged: a serial grows, and a published episode should not change (nor be
     fetched again) because the next one arrived.
     """
-    try:
-        siblings = chapter_files(path.parent)
-    except InputError:
-        siblings = []
-    if path.resolve() not in [p.resolve() for p in siblings]:
-        siblings = list(chapters)
-    names = [p.resolve() for p in siblings]
-    return names.index(path.resolve()) + 1
+    tracks: dict[Path, int] = {}
+    folders: dict[Path, list[Path]] = {}
+    for place, reference in enumerate(references, 1):
+        path, number = split_reference(reference)
+        if number is not None:
+            tracks[reference] = number
+            continue
+        folder = path.resolve().parent
+        if folder not in folders:
+            try:
+                folders[folder] = [p.resolve() for p in chapter_files(folder)]
+            except InputError:
+                folders[folder] = []
+        siblings = folders[folder]
+        resolved = path.resolve()
+        tracks[reference] = siblings.index(resolved) + 1 if resolved in siblings else place
+    return tracks
 
 
 def check_voices(config: Config, voices: Mapping[str, Voice]) -> None:
@@ -213,6 +279,7 @@ def build_chapter(
 ) -> BuildResult:
     """Build one chapter's MP3, or leave it alone when its inputs have not changed."""
     chapter, segments = script(path, config, options.min_confidence)
+    name = Path(chapter.reference).name
     chunks = plan(chapter, segments, voices, config.pronounce)
     if not chunks:
         raise InputError(f"{path}: nothing to read aloud", "the chapter has no story text")
@@ -220,33 +287,32 @@ def build_chapter(
     info = dataclasses.replace(_tag_info(chapter, config, track), audio_id=audio_id)
     build_id = _build_id(info)
     info = dataclasses.replace(info, build_id=build_id)
-    output = options.out_dir / f"{path.stem}.mp3"
+    output = options.out_dir / f"{chapter.name}.mp3"
     made = None if options.force or not output.exists() else read_ids(output)
     if made is not None and made[1] == build_id and _sidecars(output).keys() <= _existing(output):
         _LOGGER.info("%s is up to date", output)
         return BuildResult(path, output, chapter.title, up_to_date=True)
     if made is not None and made[0] == audio_id and _existing(output):
         # Same sound, other tags (say, a new book title or cover).
-        def retag(temporary: Path) -> int:
+        def retag(temporary: Path) -> None:
             shutil.copyfile(output, temporary)
             write_tags(temporary, info)
-            return 0
+            times = read_chapter_times(temporary)
+            write_text(
+                _sidecars(output)["chapters"],
+                to_chapters_json(
+                    [Mark(a, b, info.title if n == 0 else f"{info.title}, scene {n + 1}")
+                     for n, (a, b) in enumerate(times)]
+                ),
+            )  # fmt: skip
 
         write_atomically(output, retag)
-        times = read_chapter_times(output)
-        write_text(
-            _sidecars(output)["chapters"],
-            to_chapters_json(
-                [Mark(a, b, info.title if n == 0 else f"{info.title}, scene {n + 1}")
-                 for n, (a, b) in enumerate(times)]
-            ),
-        )  # fmt: skip
         return BuildResult(path, output, chapter.title, up_to_date=False, retagged=True)
     synthesis = Synthesis(
         chunks,
         cache,
         jobs=options.jobs,
-        progress=(lambda done, total: progress(path.name, done, total)) if progress else None,
+        progress=(lambda done, total: progress(name, done, total)) if progress else None,
     )
     gains = voice_gains({chunk.voice for chunk in chunks}, cache)
     # With workers, clips stream into the encoder as they are made (rendering and encoding
@@ -258,12 +324,14 @@ def build_chapter(
         assembly = assemble(chunks, clips, gains, temporary)
         chapter_marks = marks(assembly.cues, chapter.title, assembly.duration_seconds)
         write_tags(temporary, info, chapter_marks)
+        # The sidecars go first and the MP3 last: its build hash says the chapter is done,
+        # so a build killed in between is redone whole next time, never left half-new.
+        sidecars = _sidecars(output)
+        write_text(sidecars["vtt"], to_vtt(assembly.cues))
+        write_text(sidecars["chapters"], to_chapters_json(chapter_marks))
         return dataclasses.replace(assembly, marks=tuple(chapter_marks))
 
     assembly = write_atomically(output, encode)
-    sidecars = _sidecars(output)
-    write_text(sidecars["vtt"], to_vtt(assembly.cues))
-    write_text(sidecars["chapters"], to_chapters_json(assembly.marks))
     return BuildResult(
         path,
         output,

@@ -24,6 +24,7 @@ from narrator.build import (
     build,
     build_book,
     chapter_files,
+    chapter_references,
     script,
 )
 from narrator.config import load_config
@@ -174,7 +175,8 @@ def _build_request(
     paths = list(chapters) or chapter_files(Path("chapters"))
     if not paths:
         raise NarratorError(
-            "chapters/ holds no chapter files", "add a .txt file, or name chapters to build"
+            "chapters/ holds no chapter files",
+            "add a .txt, .md, .html or .epub file, or name chapters to build",
         )
     options = BuildOptions(
         out_dir=settings["out_dir"],
@@ -302,7 +304,7 @@ def _listing_line(seg: Segment, colours: dict[str, str]) -> str:
 def cast_command(chapters: tuple[Path, ...], config_path: Path) -> None:
     """List who speaks in CHAPTERS, and names in the text that are not in the cast."""
     config = load_config(config_path)
-    paths = list(chapters) or chapter_files(Path("chapters"))
+    paths = chapter_references(list(chapters) or chapter_files(Path("chapters")), config)
     lines: Counter[str] = Counter()
     missing: Counter[str] = Counter()
     for path in paths:

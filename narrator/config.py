@@ -76,9 +76,10 @@ _OVERRIDE_KEYS: Final = ("quote", "speaker", "occurrence")
 OVERRIDES_SUFFIX: Final = ".speakers.yaml"
 
 
-def overrides_path(chapter: Path) -> Path:
-    """Where the corrections for a chapter live: beside it, `<name>.speakers.yaml`."""
-    return chapter.with_name(chapter.stem + OVERRIDES_SUFFIX)
+def overrides_path(chapter: Path, name: str | None = None) -> Path:
+    """Where the corrections for a chapter live: beside its file, `<name>.speakers.yaml`
+    (`name` is the chapter's own, `story-02`, for one chapter of a book file)."""
+    return chapter.with_name((name or chapter.stem) + OVERRIDES_SUFFIX)
 
 
 def load_overrides(path: Path, characters: Sequence[Character]) -> tuple[Override, ...]:

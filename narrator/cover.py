@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
@@ -12,6 +13,8 @@ from narrator.errors import InputError
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+_LOGGER = logging.getLogger(__name__)
 
 SIZE: Final = 1400
 """Pixels a side: the minimum podcast directories ask for."""
@@ -30,28 +33,37 @@ class Cover:
         return ".png" if self.mime == "image/png" else ".jpg"
 
 
-def cover_for(title: str, author: str | None, image: Path | None) -> Cover:
-    """The book's cover file when given (JPEG or PNG), else one made from its title."""
+def cover_for(
+    title: str, author: str | None, image: Path | None, embedded: bytes | None = None
+) -> Cover:
+    """The book's cover file when given (JPEG or PNG), else the one its source carries (an
+    EPUB's), else one made from its title."""
     if image is not None:
-        return _read(image)
+        try:
+            data = image.read_bytes()
+        except OSError as exc:
+            raise InputError(
+                f"{image}: cannot read the cover: {exc.strerror}", "give a JPEG or PNG file"
+            ) from None
+        return _checked(data, str(image))
+    if embedded is not None:
+        try:
+            return _checked(embedded, "the book's cover")
+        except InputError as exc:
+            _LOGGER.warning("%s; a cover is made from the title instead", exc)
     return Cover(generate(title, author), "image/jpeg")
 
 
-def _read(path: Path) -> Cover:
+def _checked(data: bytes, where: str) -> Cover:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        data = path.read_bytes()
         with Image.open(io.BytesIO(data)) as picture:
             kind = picture.format
-    except OSError as exc:
-        raise InputError(
-            f"{path}: cannot read the cover: {exc}", "give a JPEG or PNG file"
-        ) from None
-    except UnidentifiedImageError:
-        raise InputError(f"{path}: not an image", "give a JPEG or PNG file") from None
+    except (OSError, UnidentifiedImageError):
+        raise InputError(f"{where}: not an image", "give a JPEG or PNG file") from None
     if kind not in ("JPEG", "PNG"):
-        raise InputError(f"{path}: a {kind} image", "podcast apps want JPEG or PNG: convert it")
+        raise InputError(f"{where}: a {kind} image", "podcast apps want JPEG or PNG: convert it")
     return Cover(data, "image/png" if kind == "PNG" else "image/jpeg")
 
 

@@ -85,7 +85,8 @@ def refresh(out_dir: Path, config: Config, base_url: str | None = None) -> Feed:
     author = config.book.author or next((e.artist for e in episodes if e.artist), None)
     summary = next((e.book_summary for e in episodes if e.book_summary), None)
     show = Show(title, author, summary or f"{title}, read aloud by narrator.")
-    cover = cover_for(title, author, config.book.cover)
+    embedded = next((e.cover for e in episodes if e.cover), None)
+    cover = cover_for(title, author, config.book.cover, embedded)
     return write_feed(out_dir, show, base_url or config.book.base_url, cover)
 
 

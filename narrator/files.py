@@ -1,32 +1,69 @@
-"""Files written whole or not at all: a temporary file beside the target, then a rename."""
+"""Files written whole or not at all: a temporary file beside the target, then a rename;
+and the lock that keeps two builds of one output folder from running at once."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
+import logging
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
+
+from narrator.errors import NarratorError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
 T = TypeVar("T")
+
+_LOGGER = logging.getLogger(__name__)
+
+TEMPORARY_SUFFIX: Final = ".tmp"
+LOCK_NAME: Final = ".narrator/build.lock"
 
 
 def write_atomically(output: Path, write: Callable[[Path], T]) -> T:
     """Let `write` fill a temporary file beside `output`, then rename it into place."""
-    handle, name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+    try:
+        handle, name = tempfile.mkstemp(
+            dir=output.parent, prefix=f".{output.name}.", suffix=TEMPORARY_SUFFIX
+        )
+    except OSError as exc:
+        raise cannot_write(output.parent, exc) from None
     os.close(handle)
     temporary = Path(name)
     try:
         result = write(temporary)
         os.chmod(temporary, 0o644)
+        # On disk before the rename, so a power cut leaves the old file or the new one.
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())
         os.replace(temporary, output)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        if exc.errno in _NO_ROOM:
+            raise cannot_write(output, exc) from None
+        raise
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     return result
+
+
+_NO_ROOM: Final = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+def cannot_write(path: Path, exc: OSError) -> NarratorError:
+    """The user's error for a folder or file narrator may not (or no longer) write."""
+    return NarratorError(
+        f"{path}: cannot write there: {exc.strerror}",
+        "check its permissions and the free space, or give another --out folder",
+    )
 
 
 def write_text(path: Path, text: str) -> None:
@@ -37,3 +74,49 @@ def write_text(path: Path, text: str) -> None:
 def slug(name: str, fallback: str) -> str:
     """`name` as a file name: ASCII letters and digits, runs of anything else as one dash."""
     return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or fallback
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold `folder`'s build lock: a second build of the same folder waits for the first
+    (calling `waiting` once), so two builds never write one chapter at the same time.
+    The lock goes with the process that holds it, however that process ends."""
+    lock = folder / LOCK_NAME
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock, "a+b")  # noqa: SIM115 (closed below, after the lock)
+    except OSError as exc:
+        raise cannot_write(folder, exc) from None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def remove_leftovers(folder: Path) -> int:
+    """Delete the temporary files a killed build left in `folder` (hold its lock)."""
+    removed = 0
+    for leftover in folder.glob(f".*{TEMPORARY_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+            removed += 1
+    if removed:
+        _LOGGER.info("%s: removed %d files an interrupted build left", folder, removed)
+    return removed
+
+
+def remove_stale(folder: Path, pattern: str, age_seconds: float) -> None:
+    """Delete files matching `pattern` under `folder` older than `age_seconds` (temporary
+    files of a shared cache, which another build may still be writing when younger)."""
+    limit = time.time() - age_seconds
+    for leftover in folder.glob(pattern):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < limit:
+                leftover.unlink()

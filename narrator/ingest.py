@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import statistics
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Final
 
 from narrator.errors import InputError
+from narrator.formats import read_parts
 from narrator.model import Chapter, Note, Paragraph, Span
 
 _LOGGER = logging.getLogger(__name__)
@@ -67,6 +69,7 @@ _SYMBOL_BREAK: Final = re.compile(
 _WORD_BREAK: Final = re.compile(
     r"^[\W_]*(?:line|page|scene|time|pov)[\s\-]*(?:break|change|skip)[\W_]*$", re.IGNORECASE
 )
+_REFERENCE: Final = re.compile(r"^(.+)#(\d+)$")
 _FILE_CHAPTER: Final = re.compile(r"^(?:ch|chap|chapter)?[\s\-_.]*0*(\d+)$", re.IGNORECASE)
 _BLOCK_INDENT: Final = 4
 """Spaces beyond the usual paragraph indent that set a block (letter, verse) apart."""
@@ -75,35 +78,86 @@ _VERSE_WIDTH: Final = 0.75
 _SENTENCE_END_CHARS: Final = ".!?\"'\u201d\u2019)]*_:;\u2026"
 
 
-def ingest(path: Path | str, *, read_front_matter: bool = False) -> Chapter:
-    """Read a chapter file into a `Chapter`."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file", "check the path, or list chapters/") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a chapter file", "give a .txt file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read it: {exc.strerror}") from None
-    return chapter_from_text(decode(raw, path), path, read_front_matter=read_front_matter)
-
-
-def decode(raw: bytes, path: Path) -> str:
-    """UTF-8 text (BOM or not) with every line ending turned into "\\n"."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
+def ingest(reference: Path | str, *, read_front_matter: bool = False) -> Chapter:
+    """Read one chapter: a file, or one chapter of a file that holds several, named as
+    `story.epub#3` (the third)."""
+    path, number = split_reference(reference)
+    chapters = ingest_all(path, read_front_matter=read_front_matter)
+    if number is None:
+        if len(chapters) > 1:
+            raise InputError(
+                f"{path}: holds {len(chapters)} chapters",
+                f"name one of them: {path}#1 to {path}#{len(chapters)}",
+            )
+        return chapters[0]
+    if not 1 <= number <= len(chapters):
         raise InputError(
-            f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
-            "save the chapter as UTF-8",
-        ) from None
-    # The same translation as Python's universal newlines, so offsets match read_text().
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+            f"{path}#{number}: there is no chapter {number}",
+            f"it holds {len(chapters)}: give 1 to {len(chapters)}",
+        )
+    return chapters[number - 1]
 
 
-def chapter_from_text(text: str, path: Path, *, read_front_matter: bool = False) -> Chapter:
-    """Split decoded text into notes, scene breaks and story paragraphs."""
+def ingest_every(reference: Path | str, *, read_front_matter: bool = False) -> tuple[Chapter, ...]:
+    """The chapter a reference names (`story.epub#3`), or every chapter of a file."""
+    path, number = split_reference(reference)
+    if number is not None:
+        return (ingest(reference, read_front_matter=read_front_matter),)
+    return ingest_all(path, read_front_matter=read_front_matter)
+
+
+def ingest_all(path: Path, *, read_front_matter: bool = False) -> tuple[Chapter, ...]:
+    """Every chapter of a source file (one for plain text), in reading order."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return _ingest_all.__wrapped__(path, read_front_matter, None)
+    # A build reads each chapter of a book in turn: the file is parsed once, not per chapter.
+    return _ingest_all(path, read_front_matter, (stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=8)
+def _ingest_all(
+    path: Path, read_front_matter: bool, version: tuple[int, int] | None
+) -> tuple[Chapter, ...]:
+    parts = read_parts(path)
+    if not parts:
+        raise InputError(f"{path}: no chapters found in it", "is it the story itself?")
+    several = len(parts) > 1
+    return tuple(
+        chapter_from_text(
+            part.text,
+            path,
+            read_front_matter=read_front_matter,
+            title=part.title,
+            part=number if several else None,
+            cover_image=part.cover,
+        )
+        for number, part in enumerate(parts, 1)
+    )
+
+
+def split_reference(reference: Path | str) -> tuple[Path, int | None]:
+    """`story.epub#3` -> (story.epub, 3); a plain path -> (path, None)."""
+    raw = str(reference)
+    found = _REFERENCE.match(raw)
+    if found and not Path(raw).exists():
+        return Path(found.group(1)), int(found.group(2))
+    return Path(raw), None
+
+
+def chapter_from_text(
+    text: str,
+    path: Path,
+    *,
+    read_front_matter: bool = False,
+    title: str | None = None,
+    part: int | None = None,
+    cover_image: bytes | None = None,
+) -> Chapter:
+    """Split decoded text into notes, scene breaks and story paragraphs. `title`, when the
+    source names one, is the chapter's title (and its first paragraph, if it says it, the
+    heading); `part` numbers the chapter within a file of several."""
     spans = paragraph_spans(text)
     notes: list[Note] = []
     first, last = 0, len(spans)
@@ -142,17 +196,26 @@ def chapter_from_text(text: str, path: Path, *, read_front_matter: bool = False)
                 span.start,
                 span.end,
                 scene=scene,
-                heading=_HEADING.match(body) is not None,
+                heading=_HEADING.match(body) is not None
+                or (not paragraphs and title is not None and " ".join(body.split()) == title),
                 block=indent >= usual + _BLOCK_INDENT or _is_verse(body, width),
             )
         )
-    title = title_for(path, text, paragraphs)
+    if title is None and part is not None and not (paragraphs and paragraphs[0].heading):
+        title = f"Chapter {part}"
+    title = title or title_for(path, text, paragraphs)
     notes.sort(key=lambda n: n.span.start)
     _LOGGER.debug(
         "%s: %d paragraphs, %d scenes, %d notes", path, len(paragraphs), scene + 1, len(notes)
     )
     return Chapter(
-        path=path, text=text, title=title, paragraphs=tuple(paragraphs), notes=tuple(notes)
+        path=path,
+        text=text,
+        title=title,
+        paragraphs=tuple(paragraphs),
+        notes=tuple(notes),
+        part=part,
+        cover_image=cover_image,
     )
 
 

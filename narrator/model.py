@@ -64,6 +64,20 @@ class Chapter:
     """Story paragraphs in reading order (front matter left out unless configured)."""
     notes: tuple[Note, ...] = ()
     """Front and end matter that is not read as story text."""
+    part: int | None = None
+    """Its number within a source file of several chapters (an EPUB, say); else None."""
+    cover_image: bytes | None = None
+    """The book's cover as the source file carries it (EPUB), if it does."""
+
+    @property
+    def name(self) -> str:
+        """What its output files are called: the file's name, numbered for a part."""
+        return chapter_name(self.path, self.part)
+
+    @property
+    def reference(self) -> str:
+        """How a command names this chapter: the path, with `#N` for a part."""
+        return str(self.path) if self.part is None else f"{self.path}#{self.part}"
 
     @property
     def summary(self) -> str | None:
@@ -77,6 +91,11 @@ class Chapter:
 
     def _note(self, label: str) -> str | None:
         return next((note.text for note in self.notes if note.label == label), None)
+
+
+def chapter_name(path: Path, part: int | None) -> str:
+    """A chapter's output name: `chapter-01` for chapter-01.txt, `road-02` for road.epub#2."""
+    return path.stem if part is None else f"{path.stem}-{part:02d}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from narrator.cast import assign_voices
 from narrator.config import starter_config
 from narrator.errors import NarratorError
 from narrator.files import slug, write_atomically
-from narrator.ingest import ingest
+from narrator.ingest import ingest_every
 from narrator.model import NARRATOR, UNKNOWN, Character, Config
 from narrator.synth import Chunk, ClipCache, Synthesis, lexicon, speakable, voice_gains
 from narrator.tags import TagInfo, write_tags
@@ -34,7 +34,7 @@ def init_config(
         raise NarratorError(
             f"{destination}: already exists", "edit it, or pass --force to write a new one"
         )
-    found = discover([ingest(path) for path in chapters])
+    found = discover([chapter for path in chapters for chapter in ingest_every(path)])
     cast = tuple(Character(f.name, f.aliases, f.gender) for f in found)
     voices = assign_voices(Config(source=destination, characters=cast, engine=engine))
     text = starter_config(

@@ -9,6 +9,7 @@ import logging
 import multiprocessing
 import os
 import re
+import signal
 import sys
 import tempfile
 import wave
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Final
 
 from narrator import audio
 from narrator.engines import Engine, get_engine
+from narrator.files import remove_stale
 
 if TYPE_CHECKING:
     from narrator.model import Chapter, Clip, Segment, Voice
@@ -128,6 +130,9 @@ def lexicon(pronounce: Sequence[tuple[str, str]]) -> tuple[tuple[re.Pattern[str]
     )
 
 
+_LEFTOVER_AGE_SECONDS: Final = 3600.0
+
+
 class ClipCache:
     """Clips on disk under a hash of everything that makes them sound as they do."""
 
@@ -174,6 +179,11 @@ class ClipCache:
             path.unlink(missing_ok=True)
             return None
         return CachedClip(path, frames)
+
+    def remove_leftovers(self) -> None:
+        """Delete temporary clips a killed build left (an hour old: a build sharing the
+        cache may be writing younger ones)."""
+        remove_stale(self.folder, "*/.tmp-*", _LEFTOVER_AGE_SECONDS)
 
     def store(self, key: str, clip: Clip) -> CachedClip:
         """Write a clip atomically (a reader never sees half a file)."""
@@ -329,7 +339,9 @@ class Synthesis:
         batches = [tasks[i : i + _BATCH] for i in range(0, len(tasks), _BATCH)]
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
-            max_workers=min(self.jobs, len(batches)), mp_context=context
+            max_workers=min(self.jobs, len(batches)),
+            mp_context=context,
+            initializer=_ignore_interrupts,
         ) as pool:
             folder = str(self.cache.folder)
             with _light_main():
@@ -372,6 +384,12 @@ def _render_one(engine: Engine, cache: ClipCache, key: str, chunk: Chunk) -> Cac
 
 
 _WORKER_ENGINES: dict[str, Engine] = {}
+
+
+def _ignore_interrupts() -> None:
+    """In a worker: Ctrl-C is the main process's to handle (it stops the workers), so a
+    worker never prints a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _worker_render(batch: list[tuple[str, str, Voice]], folder: str) -> list[tuple[str, int]]:

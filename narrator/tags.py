@@ -148,6 +148,8 @@ class Episode:
     description: str | None
     book_summary: str | None
     duration_seconds: float
+    cover: bytes | None = None
+    """The embedded front cover's image data."""
 
 
 def read_episode(path: Path) -> Episode | None:
@@ -179,4 +181,5 @@ def read_episode(path: Path) -> Episode | None:
         description=str(comments[0].text[0]) if comments and comments[0].text else None,
         book_summary=text(f"TXXX:{SUMMARY_KEY}"),
         duration_seconds=length,
+        cover=next((p.data for p in tag.getall("APIC") if p.type == PictureType.COVER_FRONT), None),
     )

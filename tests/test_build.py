@@ -47,8 +47,8 @@ def test_a_failed_build_leaves_the_previous_output_intact(
     build([chapter], config, options)
     before = {p.name: p.read_bytes() for p in options.out_dir.rglob("*") if p.is_file()}
     assert sorted(before) == [
-        "chapter-01.chapters.json", "chapter-01.mp3", "chapter-01.vtt", "cover.jpg", "feed.json",
-        "feed.xml",
+        "build.lock", "chapter-01.chapters.json", "chapter-01.mp3", "chapter-01.vtt", "cover.jpg",
+        "feed.json", "feed.xml",
     ]  # fmt: skip
 
     calls = {"n": 0}

@@ -107,7 +107,7 @@ def test_missing_chapter(project: Path) -> None:
 
 def test_chapter_that_is_a_folder(project: Path) -> None:
     assert _error(run("script", "chapters")) == (
-        "Error: chapters: is a folder, not a chapter file (give a .txt file)"
+        "Error: chapters: is a folder, not a chapter file (give a .txt, .md, .html or .epub file)"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -61,11 +62,40 @@ def test_bom_and_crlf_keep_offsets_equal_to_read_text(tmp_path: Path) -> None:
     assert spans == ["One line.", '"Hi," she said.']
 
 
-def test_undecodable_file_is_a_clear_input_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("raw", "encoding"),
+    [
+        ("caf\u00e9 \u201cquoted\u201d".encode("cp1252"), "Windows-1252"),
+        ("caf\u00e9 \u201cquoted\u201d".encode("utf-16"), "UTF-16"),
+        ("caf\u00e9 \u201cquoted\u201d".encode("utf-16-le"), "UTF-16"),
+        ("caf\u00e9 \u201cquoted\u201d".encode("utf-16-be"), "UTF-16"),
+        ("caf\u00e9 \u201cquoted\u201d".encode("utf-32"), "UTF-32"),
+        ("caf\u00e9 \u201cquoted\u201d".encode("utf-8-sig"), "utf-8"),
+    ],
+)
+def test_encodings_that_can_be_told_are_decoded_and_said(
+    tmp_path: Path, raw: bytes, encoding: str, caplog: pytest.LogCaptureFixture
+) -> None:
     path = tmp_path / "c.txt"
-    path.write_bytes(b"caf\xe9 \x93quoted\x94")
-    with pytest.raises(InputError, match=r"c\.txt: not UTF-8 text \(byte 0xe9 at offset 3\)"):
+    path.write_bytes(raw)
+    with caplog.at_level(logging.INFO, logger="narrator"):
+        chapter = ingest(path)
+    assert chapter.text.lstrip("\ufeff") == "caf\u00e9 \u201cquoted\u201d"
+    said = [r.getMessage() for r in caplog.records]
+    assert said == ([] if encoding == "utf-8" else [f"{path}: read as {encoding}"])
+
+
+def test_binary_data_is_a_clear_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "c.txt"
+    path.write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(InputError, match=r"c\.txt: not a text file"):
         ingest(path)
+
+
+def test_stray_nul_bytes_are_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "c.txt"
+    path.write_bytes(b'She waits.\x00 "Hi," she says.\n')
+    assert ingest(path).text == 'She waits. "Hi," she says.\n'
 
 
 def test_missing_file_and_folder_are_input_errors(tmp_path: Path) -> None:

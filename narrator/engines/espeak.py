@@ -133,7 +133,11 @@ class EspeakEngine:
     def _run(self, args: list[str], stdin: bytes | None = None) -> bytes:
         try:
             done = subprocess.run(
-                [self._binary, *args], input=stdin, capture_output=True, check=False
+                [self._binary, *args],
+                input=stdin,
+                capture_output=True,
+                check=False,
+                process_group=0,  # Ctrl-C is narrator's to handle (see audio.encode_mp3)
             )
         except OSError as exc:
             raise MissingTool(f"cannot run espeak-ng: {exc.strerror}", INSTALL_HINT) from None
