@@ -263,8 +263,8 @@ def check_voices(config: Config, voices: Mapping[str, Voice]) -> None:
         if problem is not None:
             where = origins.get(speaker) or f"{config.source}: {speaker}"
             raise EngineError(
-                f"{where}: {problem} for engine {voice.engine}",
-                "run 'narrator voices' for the names you can use",
+                f"{where}: {problem}",
+                f"run 'narrator voices --engine {voice.engine}' for the names you can use",
             )
 
 
@@ -282,7 +282,7 @@ def build_chapter(
     name = Path(chapter.reference).name
     chunks = plan(chapter, segments, voices, config.pronounce)
     if not chunks:
-        raise InputError(f"{path}: nothing to read aloud", "the chapter has no story text")
+        raise _nothing_to_read(path, chapter)
     audio_id = _audio_id(chunks)
     info = dataclasses.replace(_tag_info(chapter, config, track), audio_id=audio_id)
     build_id = _build_id(info)
@@ -341,6 +341,18 @@ def build_chapter(
         clips=len(chunks),
         rendered=synthesis.rendered,
     )
+
+
+def _nothing_to_read(path: Path, chapter: Chapter) -> InputError:
+    if not chapter.text.strip(" \t\n\ufeff\u00a0"):
+        return InputError(f"{path}: the file holds no text", "put the chapter's text in it")
+    if chapter.notes and not chapter.paragraphs:
+        labels = ", ".join(dict.fromkeys(note.label for note in chapter.notes))
+        return InputError(
+            f"{path}: nothing to read aloud but notes ({labels})",
+            "notes are not read unless voices.yaml says read_front_matter: true",
+        )
+    return InputError(f"{path}: nothing to read aloud", "the chapter has no words to speak")
 
 
 @dataclass(frozen=True, slots=True)

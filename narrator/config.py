@@ -68,12 +68,28 @@ def load_config(path: Path | str) -> Config:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ConfigError(path, f"not UTF-8 text (byte {exc.start})", "save it as UTF-8") from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            path, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", "save it as UTF-8", line=line
+        ) from None
     return config_from_text(text, path)
 
 
 _OVERRIDE_KEYS: Final = ("quote", "speaker", "occurrence")
 OVERRIDES_SUFFIX: Final = ".speakers.yaml"
+
+
+_IMAGE_MAGIC: Final = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
+
+
+def _looks_like_image(path: Path) -> bool:
+    """Whether a file starts as a JPEG or PNG does (read in full only when it is used)."""
+    try:
+        with path.open("rb") as image:
+            start = image.read(8)
+    except OSError:
+        return False
+    return start.startswith(_IMAGE_MAGIC)
 
 
 def overrides_path(chapter: Path, name: str | None = None) -> Path:
@@ -331,6 +347,13 @@ class _Reader:
                     "book.cover",
                     f"cover image '{raw}' not found",
                     f"put it at {cover} or remove the 'cover' line",
+                )
+            if not _looks_like_image(cover):
+                raise self.fail(
+                    entries["cover"],
+                    "book.cover",
+                    f"'{raw}' is not a JPEG or PNG image",
+                    "podcast apps want a JPEG or PNG: convert it, or remove the 'cover' line",
                 )
         return Book(
             title=self.optional_string(entries["title"], "book.title")

@@ -137,7 +137,7 @@ def test_unknown_voice_names_the_key_and_line(project: Path) -> None:
     assert line.startswith(
         "Error: voices.yaml:4: characters.Izzie.voice: unknown voice 'en-gb'; did you mean"
     )
-    assert line.endswith("for engine pyttsx3 (run 'narrator voices' for the names you can use)")
+    assert line.endswith("? (run 'narrator voices --engine pyttsx3' for the names you can use)")
 
 
 def test_missing_espeak_library_says_how_to_install(

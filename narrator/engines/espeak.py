@@ -69,14 +69,14 @@ class EspeakCatalogue:
         }
         if base.casefold() not in accepted:
             close = difflib.get_close_matches(base.casefold(), accepted, n=3)
-            hint = "did you mean " + " or ".join(f"'{c}'" for c in close) if close else ""
+            hint = "did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close else ""
             return f"unknown voice '{base}'" + (f"; {hint}" if hint else "")
         if variant:
             names = [info.id.lstrip("+") for info in self.variants]
             if variant not in names:
                 close = difflib.get_close_matches(variant, names, n=3)
                 hint = (
-                    "did you mean " + " or ".join(f"'+{c}'" for c in close)
+                    "did you mean " + " or ".join(f"'+{c}'" for c in close) + "?"
                     if close
                     else "see 'narrator voices'"
                 )
