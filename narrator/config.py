@@ -265,6 +265,7 @@ class _Reader:
                 node,
                 key or "(top level)",
                 f"expected a mapping for {what}, got {self.describe(node)}",
+                "write it as indented 'name: value' lines, as in the README's voices.yaml",
             )
         out: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
@@ -293,7 +294,9 @@ class _Reader:
             and str(value).strip()
         ):
             return str(value).strip()
-        raise self.fail(node, key, f"expected text, got {self.describe(node)}")
+        raise self.fail(
+            node, key, f"expected text, got {self.describe(node)}", "give it a value in quotes"
+        )
 
     def optional_string(self, node: yaml.Node, key: str) -> str | None:
         return (

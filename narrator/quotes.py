@@ -31,7 +31,10 @@ class QuoteStyle:
         return self.straight + self.openers + self.closers
 
 
-DOUBLE: Final = QuoteStyle("double", '"', "\u201c\u201e\u201f", "\u201d", apostrophes=False)
+DOUBLE: Final = QuoteStyle(
+    "double", '"', "\u201c\u201e\u201f\u00ab", "\u201d\u00bb", apostrophes=False
+)
+"""Straight and curly double quotes, and guillemets (« », or » « as German prints them)."""
 SINGLE: Final = QuoteStyle("single", "'", "\u2018\u201a\u201b", "\u2019", apostrophes=True)
 
 _ELISIONS: Final = re.compile(

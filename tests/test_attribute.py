@@ -89,6 +89,20 @@ def test_same_paragraph_quotes_share_a_speaker() -> None:
     assert [s for _, s, _ in _spoken(text)] == ["Izzie", "Izzie"]
 
 
+def test_a_speaker_named_but_not_in_the_cast_is_unknown_not_a_cast_member() -> None:
+    text = (
+        'Izzie waits.\n\n"Morning," Bailey says.\n\n'
+        '"Sit down," says Richard Webber.\n\n"Thanks," Izzie says.'
+    )
+    assert _spoken(text) == [
+        ("Morning,", "unknown", "outsider-tag"),
+        ("Sit down,", "unknown", "outsider-tag"),
+        ("Thanks,", "Izzie", "name-tag"),
+    ]
+    # A description is not a name: "the nurse" is resolved or left to the ranker.
+    assert _spoken('Izzie waits.\n\n"Morning," the nurse says.')[0][2] != "outsider-tag"
+
+
 def test_a_quote_nobody_can_be_given_is_unknown() -> None:
     assert _spoken('"Who goes there?"') == [("Who goes there?", "unknown", "none")]
 

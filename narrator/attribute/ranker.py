@@ -36,7 +36,7 @@ _TAG_RULES: Final = frozenset(
     {"name-tag", "first-person-tag", "pronoun-tag", "self-identification", "continuation"}
 )
 _ANCHOR_RULES: Final = frozenset(
-    {"name-tag", "first-person-tag", "self-identification", "continuation"}
+    {"name-tag", "first-person-tag", "self-identification", "continuation", "outsider-tag"}
 )
 _ANCHOR_CONFIDENCE: Final = 0.85
 _FROM_NEIGHBOURS: Final = frozenset({"turn-taking", "fallback"})

@@ -197,6 +197,8 @@ class Sieve:
         confidence = 0.95
         if tag.kind == "name":
             speaker = tag.character
+        elif tag.kind == "outsider":
+            return Verdict(UNKNOWN, "outsider-tag", 0.9)
         elif tag.kind == "first-person":
             speaker = self.me
         elif tag.kind in ("pronoun", "description") and tag.gender is not None:

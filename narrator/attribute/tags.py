@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from narrator.attribute.names import Cast
     from narrator.model import Gender
 
-SubjectKind = Literal["name", "pronoun", "first-person", "description"]
+SubjectKind = Literal["name", "pronoun", "first-person", "description", "outsider"]
 
 _TOKEN: Final = re.compile(
     r"(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Messrs|Rev|Col|Capt|Gen|Lt|Sgt)\.|[A-Za-z][A-Za-z'\u2019-]*"
@@ -114,7 +114,7 @@ class TagReader:
             if subject is not None:
                 return self._with_listeners(text, tokens, subject)
             described = self._description(before) or self._description(tokens[verb + 1 :])
-            return described or Tag("description")
+            return described or self._outsider(tokens, verb) or Tag("description")
         # `was Marilla's comment`, `was her reply`
         noun = self._speech_noun_owner(text, tokens)
         if noun is not None:
@@ -247,6 +247,23 @@ class TagReader:
                 return subject
             if not token.text.islower():
                 return None  # a capitalised word that is no name: not this tag's subject
+        return None
+
+    def _outsider(self, tokens: list[_Token], verb: int) -> Tag | None:
+        """`Bailey says`, `said Dr. Webber`: a speaker named right beside the verb who is
+        not in the cast (so the quote is nobody's in it)."""
+        beside = tokens[:1] if 1 <= verb <= 3 else []  # `Richard Webber says`
+        after = tokens[verb + 1 : verb + 2]
+        for token in (*beside, *after):
+            word = token.text
+            if (
+                word[0].isupper()
+                and word != "I"
+                and word.lower() not in PRONOUNS
+                and word.lower() not in _DETERMINERS
+                and token.start not in self._inside
+            ):
+                return Tag("outsider")
         return None
 
     def _passive_agent(self, text: str, tokens: list[_Token], verb: int) -> Tag | None:
