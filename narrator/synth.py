@@ -12,6 +12,8 @@ import re
 import signal
 import sys
 import tempfile
+import threading
+import time
 import wave
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -341,10 +343,11 @@ class Synthesis:
         with ProcessPoolExecutor(
             max_workers=min(self.jobs, len(batches)),
             mp_context=context,
-            initializer=_ignore_interrupts,
+            initializer=_start_worker,
+            initargs=(os.getpid(),),
         ) as pool:
             folder = str(self.cache.folder)
-            with _light_main():
+            with _light_main(), _interrupts_held():
                 futures = [pool.submit(_worker_render, batch, folder) for batch in batches]
             try:
                 for future in futures:  # in reading order; later batches render meanwhile
@@ -370,6 +373,18 @@ def _light_main() -> Iterator[None]:
             setattr(main, name, value)
 
 
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C back while workers start: they inherit the blocked signal, so one that
+    is still importing cannot die of it with a traceback; `_start_worker` then ignores it.
+    The main process gets a Ctrl-C pressed meanwhile as soon as the workers are started."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def render(engine: Engine, speech: str, voice: Voice) -> Clip:
     """A clip as the cache keeps it: synthesised, pitch-shifted when the engine cannot
     change pitch itself, trimmed of silence, at the pipeline's rate."""
@@ -384,12 +399,26 @@ def _render_one(engine: Engine, cache: ClipCache, key: str, chunk: Chunk) -> Cac
 
 
 _WORKER_ENGINES: dict[str, Engine] = {}
+_PARENT_POLL_SECONDS: Final = 0.2
 
 
-def _ignore_interrupts() -> None:
+def _start_worker(parent: int) -> None:
     """In a worker: Ctrl-C is the main process's to handle (it stops the workers), so a
-    worker never prints a traceback of its own."""
+    worker never prints a traceback of its own. And a worker outlives no main process:
+    killed with SIGKILL, the main process cannot stop its pool, and the pool's queue
+    (whose writing end every worker holds too) would keep it waiting for ever. `parent`
+    comes from the main process: killed before this runs, it is no longer our parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    threading.Thread(
+        target=_exit_with, args=(parent,), name="narrator-parent-watch", daemon=True
+    ).start()
+
+
+def _exit_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_PARENT_POLL_SECONDS)
+    os._exit(1)  # the clip being written is a temporary file; a later build clears it
 
 
 def _worker_render(batch: list[tuple[str, str, Voice]], folder: str) -> list[tuple[str, int]]:

@@ -15,11 +15,11 @@ from .conftest import ROOT
 DATA = ROOT / "tests" / "data" / "config"
 
 EXPECTED = {
-    "alias-not-text.yaml": "3: characters.Izzie.aliases[1]: expected text, got a list",
+    "alias-not-text.yaml": "3: characters.Izzie.aliases[1]: expected text, got a list (give it a value in quotes)",
     "base-url-no-scheme.yaml": "3: book.base_url: '192.168.1.20:8000' is not an http(s) address (give where output/ is served, e.g. http://192.168.1.20:8000/)",
     "bad-gender.yaml": "3: characters.Izzie.gender: unknown gender 'woman' (use female, male or unknown)",
     "bad-indent.yaml": "4: invalid YAML: the indentation does not line up (indent keys of one mapping equally)",
-    "characters-list.yaml": "2: characters: expected a mapping for 'characters', got a list",
+    "characters-list.yaml": "2: characters: expected a mapping for 'characters', got a list (write it as indented 'name: value' lines, as in the README's voices.yaml)",
     "duplicate-character.yaml": "3: characters.Izzie: given twice (keep one of them)",
     "empty.yaml": ": the file is empty (list the characters under 'characters:')",
     "front-matter-not-bool.yaml": "1: read_front_matter: expected true or false, got 'sometimes'",

@@ -1,0 +1,285 @@
+"""Hard stops: `narrator build` killed with SIGKILL at random points, stopped with Ctrl-C,
+and run twice at once. Real espeak-ng synthesis and ffmpeg encoding throughout.
+
+After any kill, every file in output/ is either the previous build's or the new build's,
+whole (never a truncated MP3, feed or sidecar); no process of the build is left running;
+and the next build finishes, reusing the clips the killed ones made.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from .conftest import ROOT, SEED, requires_tool
+
+pytestmark = requires_tool("espeak-ng", "ffmpeg")
+
+NARRATOR = [sys.executable, "-m", "narrator"]
+TRIALS = 24
+VOICES = """\
+book: {{title: Crash Book, author: Test Author}}
+engine: espeak
+narrator: {{voice: en-us, rate: {rate}}}
+characters:
+  Izzie: {{aliases: [Iz], gender: female, voice: en-us+f3}}
+  Alex: {{aliases: [Karev], gender: male, voice: en-gb-x-rp+m3}}
+  Meredith: {{aliases: [Mer], gender: female, voice: en-us+f4}}
+"""
+CLIPS = re.compile(r"(\d+) clips \((\d+) synthesised, (\d+) from cache\)")
+
+
+def _project(tmp_path: Path, rate: int) -> Path:
+    """The first half of the seed chapter (it builds in a second or two)."""
+    project = tmp_path / "book"
+    (project / "chapters").mkdir(parents=True)
+    paragraphs = SEED.read_text(encoding="utf-8").split("\n\n")
+    (project / "chapters" / "chapter-01.txt").write_text(
+        "\n\n".join(paragraphs[: len(paragraphs) // 2]) + "\n", encoding="utf-8"
+    )
+    (project / "voices.yaml").write_text(VOICES.format(rate=rate), encoding="utf-8")
+    return project
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("NARRATOR_CACHE", None)
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def _build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [*NARRATOR, "build", "--jobs", "2", *args],
+        cwd=project,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def _files(out: Path) -> dict[str, str]:
+    """The published files of the output folder, by name: their digests."""
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in out.iterdir()
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def _clips(project: Path) -> int:
+    return sum(1 for p in (project / ".narrator-cache").glob("*/*.wav") if ".tmp-" not in p.name)
+
+
+def _session(sid: int) -> list[int]:
+    """The processes of session `sid` (a build and every child it started)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid and fields[0] != "Z":
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+def _wait_gone(sid: int, seconds: float = 30) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while (left := _session(sid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
+
+
+def _check_whole(out: Path, allowed: dict[str, set[str]], sizes: set[int]) -> None:
+    """Every published file is one a finished build wrote; the MP3 decodes to its end."""
+    for name, digest in _files(out).items():
+        if name == "feed.xml":
+            feed = feedparser.parse((out / name).read_bytes())
+            assert not feed.bozo, feed.bozo_exception
+            (entry,) = feed.entries
+            assert int(entry.enclosures[0].length) in sizes
+        else:
+            assert digest in allowed.setdefault(name, {digest}), name
+    decoded = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", out / "chapter-01.mp3", "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+    )
+    assert decoded.returncode == 0, decoded.stderr
+    assert decoded.stderr == ""
+
+
+def test_sigkill_at_random_points_never_leaves_a_broken_output(tmp_path: Path) -> None:
+    project = _project(tmp_path, rate=165)
+    out = project / "output"
+    _build(project)
+    # How long a build takes with every clip cached: assembly, encoding, tags, feed.
+    started = time.monotonic()
+    _build(project, "--force")
+    warm = time.monotonic() - started
+    previous = _files(out)
+    clips_before = _clips(project)
+    # The new build differs from the previous one in the narrator's voice: most clips
+    # must be synthesised again, every file rewritten.
+    (project / "voices.yaml").write_text(VOICES.format(rate=185), encoding="utf-8")
+    rng = random.Random(20261202)
+    # Each file may be the previous build's or the new one's; the new one is learnt from
+    # the first trial that finishes, or from the last build.
+    seen: dict[str, set[str]] = {name: {digest} for name, digest in previous.items()}
+    sizes = {(out / "chapter-01.mp3").stat().st_size}
+    moments = []
+    for trial in range(TRIALS):
+        # --force: a trial that ran to the end does not make the rest no-ops.
+        build = subprocess.Popen(
+            [*NARRATOR, "build", "--jobs", "2", "--force"],
+            cwd=project,
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        # The new voice's clips are not cached at first, so early trials die in synthesis;
+        # later ones, with more clips cached, in assembly and encoding.
+        time.sleep(rng.uniform(0.25, 0.97) * warm)
+        if trial % 2:
+            # A power cut: the build and every child it started die at once (narrator
+            # first, so it starts no more).
+            build.send_signal(signal.SIGKILL)
+            for pid in _session(build.pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+        else:
+            # `kill -9` of narrator alone: its children must not live on.
+            build.send_signal(signal.SIGKILL)
+        finished = build.wait() == 0  # it ended before the kill
+        left = _wait_gone(build.pid)
+        assert left == [], f"trial {trial}: processes left running: {left}"
+        moments.append(finished)
+        if finished:
+            for name, digest in _files(out).items():
+                seen.setdefault(name, set()).add(digest)
+        sizes.add((out / "chapter-01.mp3").stat().st_size)
+        assert len(sizes) <= 2, f"trial {trial}: an MP3 of a third size"
+        _check_whole(out, seen, sizes)
+    assert moments.count(False) >= 20, moments  # at least 20 builds were cut short
+    clips_after = _clips(project)
+    assert clips_after > clips_before  # killed builds kept the clips they had made
+    final = _build(project)
+    total, synthesised, cached = map(int, CLIPS.findall(final.stderr + final.stdout)[-1])
+    assert synthesised <= total - (clips_after - clips_before)
+    assert cached > 0
+    for name, digest in _files(out).items():
+        seen.setdefault(name, set()).add(digest)
+    _check_whole(out, seen, {(out / "chapter-01.mp3").stat().st_size})
+    assert _files(out)["chapter-01.mp3"] != previous["chapter-01.mp3"]
+    assert not list(out.glob(".*.tmp"))  # what the killed builds left is cleared
+
+
+def test_ctrl_c_stops_with_one_line_and_keeps_the_clips(tmp_path: Path) -> None:
+    project = _project(tmp_path, rate=170)
+    build = subprocess.Popen(
+        [*NARRATOR, "build", "--jobs", "2"],
+        cwd=project,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    # Wait for the first clips, then press Ctrl-C: SIGINT to the foreground group.
+    cache = project / ".narrator-cache"
+    deadline = time.monotonic() + 60
+    while not list(cache.glob("*/*.wav")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(build.pid, signal.SIGINT)
+    stdout, stderr = build.communicate(timeout=60)
+    assert build.returncode == 130, stderr
+    assert stderr.splitlines() == [
+        "Error: interrupted; finished chapters and cached clips are kept"
+    ], stderr
+    assert "Traceback" not in stdout
+    assert _wait_gone(build.pid) == []
+    assert not (project / "output" / "chapter-01.mp3").exists()
+    assert not list((project / "output").glob(".*.tmp"))
+    kept = _clips(project)
+    assert kept > 0
+    final = _build(project)
+    total, synthesised, cached = map(int, CLIPS.findall(final.stderr + final.stdout)[-1])
+    assert cached >= kept - 1  # the unknown voice's probe clip aside, all reused
+    assert synthesised == total - cached
+
+
+@pytest.mark.parametrize("moment", [0.2, 0.3, 0.4, 0.55, 0.7])
+def test_ctrl_c_while_starting_up_is_one_line_too(tmp_path: Path, moment: float) -> None:
+    """Ctrl-C while the CLI is still loading: no traceback from inside an import, and no
+    KeyboardInterrupt swallowed by some library's __del__ so that the build goes on."""
+    project = _project(tmp_path, rate=170)
+    build = subprocess.Popen(
+        [*NARRATOR, "build"],
+        cwd=project,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    time.sleep(moment)
+    os.killpg(build.pid, signal.SIGINT)
+    stdout, stderr = build.communicate(timeout=60)
+    assert build.returncode == 130, stderr
+    assert len(stderr.splitlines()) == 1, stderr
+    assert stderr.startswith("Error: interrupted")
+    assert stdout == ""
+
+
+def test_two_builds_at_once_corrupt_neither_cache_nor_output(tmp_path: Path) -> None:
+    project = _project(tmp_path, rate=175)
+    builds = [
+        subprocess.Popen(
+            [*NARRATOR, "build", "--jobs", "2"],
+            cwd=project,
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    said = ["".join(b.communicate(timeout=300)) for b in builds]
+    assert [b.returncode for b in builds] == [0, 0], said
+    # One waited for the other's lock, then found the chapter built.
+    assert sorted("up to date" in s for s in said) == [False, True], said
+    out = project / "output"
+    first = _files(out)
+    # What they made is what one build alone makes, byte for byte (but the feed, whose
+    # guids and dates are the project's own).
+    alone = _project(tmp_path / "alone", rate=175)
+    shutil.copytree(project / ".narrator-cache", alone / ".narrator-cache")
+    _build(alone, "--force")
+    assert _files(alone / "output").keys() == first.keys()
+    assert {k: v for k, v in _files(alone / "output").items() if k != "feed.xml"} == {
+        k: v for k, v in first.items() if k != "feed.xml"
+    }
+    _check_whole(out, {name: {digest} for name, digest in first.items()}, {
+        (out / "chapter-01.mp3").stat().st_size
+    })  # fmt: skip
+    # Every cached clip is whole: a clean build from a fresh cache makes the same MP3.
+    fresh = _project(tmp_path / "fresh", rate=175)
+    _build(fresh)
+    assert _files(fresh / "output")["chapter-01.mp3"] == first["chapter-01.mp3"]
