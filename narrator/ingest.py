@@ -169,7 +169,7 @@ def chapter_from_text(
         if note is not None:
             notes.append(note)
             first = index + 1
-        elif not _is_break(text[span.start : span.end]):
+        elif not is_scene_break(text[span.start : span.end]):
             break
         index += 1
     # End matter: a trailing run of author's notes.
@@ -187,7 +187,7 @@ def chapter_from_text(
     scene = 0
     for span, indent in zip(story, indents, strict=True):
         body = text[span.start : span.end]
-        if _is_break(body):
+        if is_scene_break(body):
             if paragraphs:
                 scene += 1
             continue
@@ -312,7 +312,7 @@ def _note(text: str, span: Span) -> Note | None:
     return Note(label=label, text=body[match.end() :].strip(), span=span)
 
 
-def _is_break(body: str) -> bool:
+def is_scene_break(body: str) -> bool:
     squeezed = "".join(body.split())
     return bool(squeezed) and (
         _SYMBOL_BREAK.match(squeezed) is not None or _WORD_BREAK.match(body) is not None

@@ -6,14 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from narrator.ingest import chapter_from_text, ingest
 from narrator.model import Chapter, Segment
-from narrator.segment import QUOTE_MARKS, segment
+from narrator.segment import segment
 
 from .conftest import SEED
+from .test_properties import check_segments
 
 
 def _segments(text: str) -> tuple[Chapter, tuple[Segment, ...]]:
@@ -69,48 +68,14 @@ def test_seed_has_every_quote_and_no_other() -> None:
     assert dialogue[-1].text == "To Iowa. Come with me,"
 
 
-def _check_segments(chapter: Chapter, segments: tuple[Segment, ...]) -> None:
-    """Order, bounds, no overlap, text matches the span, and coverage of the story."""
-    text = chapter.text
-    previous_end = 0
-    for index, seg in enumerate(segments):
-        assert seg.index == index
-        assert 0 <= previous_end <= seg.start < seg.end <= len(text)
-        assert text[seg.start : seg.end] == seg.text
-        assert seg.text == seg.text.strip()
-        previous_end = seg.end
-    covered = [False] * len(text)
-    for seg in segments:
-        for i in range(seg.start, seg.end):
-            covered[i] = True
-    for paragraph in chapter.paragraphs:
-        for i in range(paragraph.start, paragraph.end):
-            char = text[i]
-            if not covered[i]:
-                assert char.isspace() or char in QUOTE_MARKS, (i, text[i - 20 : i + 20])
-
-
 def test_seed_every_word_is_in_exactly_one_segment() -> None:
     chapter = ingest(SEED)
     segments = segment(chapter)
-    _check_segments(chapter, segments)
+    check_segments(chapter, segments)
     story = " ".join(chapter.text[p.start : p.end] for p in chapter.paragraphs)
     words_in_story = re.findall(r"[\w'’]+", story)
     words_in_segments = [w for s in segments for w in re.findall(r"[\w'’]+", s.text)]
     assert words_in_segments == words_in_story
-
-
-_PIECES = st.sampled_from(
-    ['"', "\u201c", "\u201d", "'", "\u2019", " ", "\n", "\n\n", "Hi", "she said", ",", ".", "?",
-     "Mr.", "\u2026", "\u2014", "don't", "é", "\r\n", "* * *", "Summary:", "\t"]
-)  # fmt: skip
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.lists(_PIECES, max_size=40).map("".join))
-def test_segments_hold_for_any_text(text: str) -> None:
-    chapter = chapter_from_text(text.replace("\r\n", "\n"), Path("c.txt"))
-    _check_segments(chapter, segment(chapter))
 
 
 def test_single_quoted_text_is_read_in_its_own_style() -> None:
