@@ -34,6 +34,7 @@ from narrator.feed import DEFAULT_BASE_URL, refresh
 from narrator.model import UNKNOWN, Config, Segment
 from narrator.project import init_config, preview
 from narrator.serve import open_server
+from narrator.verify import MIN_RUN, Report, clock, verify_chapter
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -431,6 +432,65 @@ def serve_command(config_path: Path, out_dir: Path, host: str, port: int) -> Non
 def _check_out_dir(out_dir: Path) -> None:
     if not out_dir.is_dir():
         raise NarratorError(f"{out_dir}: no such folder", "run `narrator build` first")
+
+
+@main.command("verify")
+@click.argument("chapters", nargs=-1, type=click.Path(path_type=Path))
+@config_option
+@out_option
+@click.option(
+    "--model",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="A faster-whisper model folder [default: Whisper tiny.en from narrator[verify]].",
+)
+@click.option(
+    "--min-run",
+    type=click.IntRange(min=1),
+    default=MIN_RUN,
+    show_default=True,
+    help="Words missing in a row that count as a finding.",
+)
+@click.pass_context
+def verify_command(
+    ctx: click.Context,
+    chapters: tuple[Path, ...],
+    config_path: Path,
+    out_dir: Path,
+    model: Path | None,
+    min_run: int,
+) -> None:
+    """Listen to the built MP3 of CHAPTERS (default: every file in chapters/) with a speech
+    recogniser and report every run of script words it did not hear. Exit status 1 when
+    there is one."""
+    config = load_config(config_path)
+    references = chapter_references(list(chapters) or chapter_files(Path("chapters")), config)
+    found = False
+    for reference in references:
+        chapter, report = verify_chapter(reference, config, out_dir, model=model, min_run=min_run)
+        click.echo(_verify_summary(chapter.name, report))
+        for gap in report.findings:
+            found = True
+            when = f" at {clock(gap.seconds)}" if gap.seconds is not None else ""
+            click.echo(
+                f"  {gap.place}{when}: {gap.missing} words not heard: \u201c{gap.text}\u201d"
+            )
+    if found:
+        ctx.exit(1)
+
+
+def _verify_summary(name: str, report: Report) -> str:
+    longest = report.longest
+    worst = (
+        f"longest unheard run {longest.missing} words ({longest.place})"
+        if longest is not None and longest.missing > 0
+        else "no words unheard"
+    )
+    verdict = f"{len(report.findings)} runs missing" if report.findings else "every word spoken"
+    return (
+        f"{name}: {report.script_words} words in the script, {report.heard_words} heard; "
+        f"{worst}: {verdict}"
+    )
 
 
 @main.command("voices")

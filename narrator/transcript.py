@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
@@ -82,3 +84,23 @@ def _timestamp(seconds: float) -> str:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_TIME: Final = r"(\d+):(\d\d):(\d\d)\.(\d{3})"
+_CUE_TIMES: Final = re.compile(rf"^{_TIME} --> {_TIME}")
+
+
+def read_vtt(text: str) -> list[tuple[float, float, str]]:
+    """The cues of a transcript `to_vtt` wrote: (start, end in seconds, text without markup)."""
+    cues: list[tuple[float, float, str]] = []
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        found = _CUE_TIMES.match(line)
+        if found is None or number + 1 >= len(lines):
+            continue
+        h1, m1, s1, ms1, h2, m2, s2, ms2 = map(int, found.groups())
+        start = h1 * 3600 + m1 * 60 + s1 + ms1 / 1000
+        end = h2 * 3600 + m2 * 60 + s2 + ms2 / 1000
+        body = re.sub(r"<[^>]*>", "", lines[number + 1])
+        cues.append((start, end, html.unescape(body)))
+    return cues
