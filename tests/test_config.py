@@ -74,7 +74,7 @@ def test_project_voices_yaml_loads() -> None:
     assert izzie.aliases == ("Iz", "Izzie Stevens", "Stevens")
     assert izzie.voice == VoiceSettings(name="en-us+f3", rate=175, pitch=60)
     assert config.book == Book(title="The (After) Life of the Party", author="Anonymous fan author")
-    assert dict(config.pronounce) == {"Karev": "KAR-ev"}
+    assert dict(config.pronounce) == {"Karev": "KAR-ev", "A/N": "author's note"}
     assert config.narrator.origin.endswith("voices.yaml:8: narrator.voice")
 
 

@@ -52,6 +52,16 @@ def test_speakable_drops_markup_and_applies_the_lexicon() -> None:
     assert speakable("It was _very_ *odd*, Karev.", words) == "It was very odd, KAR-ev."
     assert speakable("Karevs and Karev's", words) == "Karevs and KAR-ev's"
     assert speakable("Wait\u2026what?", words) == "Wait... what?"
+    # Keys that are not plain words match whole too: not inside "NA/NB" or "A/Nx".
+    assert speakable("Read the A/N. Not NA/NB or A/Nx.", words) == (
+        "Read the author's note. Not NA/NB or A/Nx."
+    )
+
+
+def test_the_lexicon_reaches_the_engine_but_not_the_transcript() -> None:
+    (chunk,) = _chunks("He read the A/N twice, Karev.", (("A/N", "author's note"),))
+    assert chunk.speech == "He read the author's note twice, Karev."
+    assert chunk.text == "He read the A/N twice, Karev."
 
 
 def test_cache_reuses_clips_and_remakes_damaged_ones(tmp_path: Path) -> None:
