@@ -23,6 +23,9 @@ command -v ffmpeg >/dev/null 2>&1 || need="$need ffmpeg"
 command -v ffprobe >/dev/null 2>&1 || need="$need ffmpeg"
 # gPodder's command-line client: the tests subscribe to narrator's feed with a real podcast app.
 command -v gpo >/dev/null 2>&1 || need="$need gpodder"
+# Debian's Chromium and its driver: the tests open the review page in a real browser.
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
+command -v chromedriver >/dev/null 2>&1 || need="$need chromium-driver"
 if ! command -v python3 >/dev/null 2>&1; then
     need="$need python3 python3-venv"
 elif ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then

@@ -137,8 +137,7 @@ def script(
     path: Path, config: Config, min_confidence: float = 0.0
 ) -> tuple[Chapter, tuple[Segment, ...]]:
     """Ingest, segment and attribute one chapter, with the user's corrections applied."""
-    chapter = ingest(path, read_front_matter=config.read_front_matter)
-    segments = attribute(segment(chapter), config.characters)
+    chapter, segments = attributed(path, config)
     corrections = overrides_path(chapter.path, chapter.name)
     segments, unmatched = apply_overrides(segments, load_overrides(corrections, config.characters))
     for override in unmatched:
@@ -149,6 +148,12 @@ def script(
     if min_confidence > 0:
         segments = cautious(segments, min_confidence)
     return chapter, segments
+
+
+def attributed(path: Path, config: Config) -> tuple[Chapter, tuple[Segment, ...]]:
+    """Ingest, segment and attribute one chapter, before the user's corrections."""
+    chapter = ingest(path, read_front_matter=config.read_front_matter)
+    return chapter, attribute(segment(chapter), config.characters)
 
 
 def cache_folder(config: Config, options: BuildOptions) -> Path:

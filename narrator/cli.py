@@ -33,6 +33,7 @@ from narrator.errors import NarratorError
 from narrator.feed import DEFAULT_BASE_URL, refresh
 from narrator.model import UNKNOWN, Config, Segment
 from narrator.project import init_config, preview
+from narrator.review import apply_corrections, write_review
 from narrator.serve import open_server
 from narrator.verify import MIN_RUN, Report, clock, verify_chapter
 
@@ -432,6 +433,36 @@ def serve_command(config_path: Path, out_dir: Path, host: str, port: int) -> Non
 def _check_out_dir(out_dir: Path) -> None:
     if not out_dir.is_dir():
         raise NarratorError(f"{out_dir}: no such folder", "run `narrator build` first")
+
+
+@main.command("review")
+@click.argument("chapter", type=click.Path(path_type=Path))
+@config_option
+@out_option
+@click.option(
+    "--apply",
+    "downloaded",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Merge this corrections file (saved from the page) into CHAPTER's overrides.",
+)
+def review_command(
+    chapter: Path, config_path: Path, out_dir: Path, downloaded: Path | None
+) -> None:
+    """Write a page to check CHAPTER's speakers: the text coloured by speaker, the audio
+    in step, doubtful quotes marked, corrections saved as an overrides file. With
+    --apply FILE, merge corrections saved from the page instead."""
+    config = load_config(config_path)
+    if downloaded is not None:
+        merge = apply_corrections(chapter, config, downloaded)
+        click.echo(
+            f"{merge.path}: {merge.added} corrections added, {merge.changed} changed, "
+            f"{merge.total} in all; 'narrator build' uses them"
+        )
+        return
+    _check_out_dir(out_dir)
+    page = write_review(chapter, config, out_dir)
+    click.echo(f"{page}: open it in a browser (it plays {page.with_suffix('.mp3').name})")
 
 
 @main.command("verify")
