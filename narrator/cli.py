@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 import click
 
 from narrator import __version__
-from narrator.attribute import unlisted_names
+from narrator.attribute import doubtful, unlisted_names
 from narrator.build import (
     BuildOptions,
     BuildResult,
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 
 EXIT_USER_ERROR: Final = 2
 EXIT_INTERRUPTED: Final = 130
-LOW_CONFIDENCE: Final = 0.5
 _SPEAKER_COLOURS: Final = (
     "cyan",
     "magenta",
@@ -293,8 +292,7 @@ def _listing_line(seg: Segment, colours: dict[str, str]) -> str:
     if seg.kind == "narration":
         return click.style(f"{seg.index:5d}  {'':14}        {seg.text}", dim=True)
     confidence = seg.confidence if seg.confidence is not None else 0.0
-    doubtful = confidence < LOW_CONFIDENCE or seg.speaker == UNKNOWN
-    mark = "?" if doubtful else " "
+    mark = "?" if doubtful(seg) else " "
     speaker = click.style(f"{seg.speaker[:14]:14}", fg=colours.get(seg.speaker, "white"), bold=True)
     text = click.style(f"\u201c{seg.text}\u201d", fg=colours.get(seg.speaker))
     return f"{seg.index:5d}  {speaker} {confidence:4.2f}{mark}  {text}  [{seg.rule}]"

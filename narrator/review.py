@@ -23,12 +23,13 @@ import yaml
 from lxml import html
 from lxml.html import builder as E  # noqa: N812 (lxml's own convention)
 
-from narrator.attribute import apply_overrides
+from narrator.attribute import apply_overrides, doubtful
 from narrator.build import attributed
 from narrator.cast import assign_voices
 from narrator.config import load_overrides, overrides_path
 from narrator.errors import NarratorError
 from narrator.files import write_text
+from narrator.ingest import ingest
 from narrator.model import NARRATOR, UNKNOWN, Override
 from narrator.segment import QUOTE_MARKS
 from narrator.synth import plan
@@ -43,8 +44,6 @@ if TYPE_CHECKING:
 
     from narrator.model import Chapter, Config, Segment
 
-LOW_CONFIDENCE: Final = 0.5
-"""Attributions less sure than this are marked doubtful (as in `narrator script`)."""
 _PALETTE: Final = (
     "#c0392b", "#1f5fa8", "#1e7d45", "#8e3fa8", "#b05e00", "#0f7a72", "#a8326e", "#5b6b00",
 )  # fmt: skip
@@ -149,11 +148,10 @@ def _page(
                 {"data-speaker": name, "class": "legend-item"},
             )
             for name in speakers
-            if name in (NARRATOR, UNKNOWN) or name in cast
         ],
         id="legend",
     )
-    doubtful = 0
+    unsure = 0
     paragraphs = []
     by_paragraph: dict[int, list[Segment]] = {}
     for seg in segments:
@@ -178,9 +176,9 @@ def _page(
                 if seg.rule == "override" or (seg.speaker == NARRATOR and seg.kind == "narration"):
                     classes.append("corrected")
                     span.set("title", f"{seg.speaker}: your correction")
-                elif confidence < LOW_CONFIDENCE or seg.speaker == UNKNOWN:
+                elif doubtful(seg):
                     classes.append("doubtful")
-                    doubtful += 1
+                    unsure += 1
                     span.set("title", f"{seg.speaker}? confidence {confidence:.2f} ({seg.rule})")
                 else:
                     span.set("title", f"{seg.speaker}, confidence {confidence:.2f} ({seg.rule})")
@@ -211,7 +209,7 @@ def _page(
         rules.append(f".swatch.{css_class[name]} {{ background: {colours[name]}; }}")
     style = "\n".join(rules)
     summary = (
-        f"{len(keys)} quotes; {doubtful} marked ? are doubtful. Click any line to hear it; "
+        f"{len(keys)} quotes; {unsure} marked ? are doubtful. Click any line to hear it; "
         "correct a speaker with the menu after its quote."
     )
     title = f"{chapter.title} \u2014 review"
@@ -309,7 +307,7 @@ class Merge:
 def apply_corrections(reference: Path, config: Config, downloaded: Path) -> Merge:
     """Merge the corrections in `downloaded` into the chapter's overrides file: an entry
     for the same quote (text and occurrence) is replaced, others are added or kept."""
-    chapter, _ = attributed(reference, config)
+    chapter = ingest(reference, read_front_matter=config.read_front_matter)
     target = overrides_path(chapter.path, chapter.name)
     if not downloaded.is_file():
         raise NarratorError(f"{downloaded}: no such file", "give the file the page saved")

@@ -150,29 +150,27 @@ def _word_times(norms: Sequence[str], times: Sequence[tuple[float, float, str]])
         for norm in normalise(text):
             cue_words.append(norm)
             cue_of.append(start)
-    out = [0.0] * len(norms)
     matcher = difflib.SequenceMatcher(None, list(norms), cue_words, autojunk=False)
-    for block in matcher.get_matching_blocks():
-        for k in range(block.size):
-            out[block.a + k] = cue_of[block.b + k]
-    matched = {block.a + k for block in matcher.get_matching_blocks() for k in range(block.size)}
+    aligned = {
+        block.a + k: cue_of[block.b + k]
+        for block in matcher.get_matching_blocks()
+        for k in range(block.size)
+    }
+    out = []
     last = 0.0
-    for i in range(len(out)):
-        if i in matched:
-            last = out[i]
-        else:
-            out[i] = last
+    for i in range(len(norms)):
+        last = aligned.get(i, last)
+        out.append(last)
     return out
 
 
 def _excerpt(text: str, words: Sequence[Word], limit: int = 16) -> str:
+    """The stretch's text, its middle left out when it is long."""
     end = words[-1].offset + len(text[words[-1].offset :].split(maxsplit=1)[0])
-    excerpt = " ".join(text[words[0].offset : end].split())
-    if len(words) > limit:
-        head = " ".join(text[words[0].offset :].split()[: limit // 2])
-        tail = " ".join(text[:end].split()[-(limit // 2) :])
-        excerpt = f"{head} \u2026 {tail}"
-    return excerpt
+    pieces = text[words[0].offset : end].split()
+    if len(pieces) > limit:
+        pieces = [*pieces[: limit // 2], "\u2026", *pieces[-(limit // 2) :]]
+    return " ".join(pieces)
 
 
 def _place(chapter: Chapter, offset: int) -> str:

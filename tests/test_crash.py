@@ -73,6 +73,20 @@ def _build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return done
 
 
+def _start(project: Path, *args: str, output: int = subprocess.PIPE) -> subprocess.Popen[str]:
+    """`narrator build ARGS` in the background, in a session of its own (as a terminal
+    starts a command: Ctrl-C goes to its process group)."""
+    return subprocess.Popen(
+        [*NARRATOR, "build", *args],
+        cwd=project,
+        env=_env(),
+        stdout=output,
+        stderr=output,
+        text=True,
+        start_new_session=True,
+    )
+
+
 def _files(out: Path) -> dict[str, str]:
     """The published files of the output folder, by name: their digests."""
     return {
@@ -146,14 +160,7 @@ def test_sigkill_at_random_points_never_leaves_a_broken_output(tmp_path: Path) -
     moments = []
     for trial in range(TRIALS):
         # --force: a trial that ran to the end does not make the rest no-ops.
-        build = subprocess.Popen(
-            [*NARRATOR, "build", "--jobs", "2", "--force"],
-            cwd=project,
-            env=_env(),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        build = _start(project, "--jobs", "2", "--force", output=subprocess.DEVNULL)
         # The new voice's clips are not cached at first, so early trials die in synthesis;
         # later ones, with more clips cached, in assembly and encoding.
         time.sleep(rng.uniform(0.25, 0.97) * warm)
@@ -193,15 +200,7 @@ def test_sigkill_at_random_points_never_leaves_a_broken_output(tmp_path: Path) -
 
 def test_ctrl_c_stops_with_one_line_and_keeps_the_clips(tmp_path: Path) -> None:
     project = _project(tmp_path, rate=170)
-    build = subprocess.Popen(
-        [*NARRATOR, "build", "--jobs", "2"],
-        cwd=project,
-        env=_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    build = _start(project, "--jobs", "2")
     # Wait for the first clips, then press Ctrl-C: SIGINT to the foreground group.
     cache = project / ".narrator-cache"
     deadline = time.monotonic() + 60
@@ -230,15 +229,7 @@ def test_ctrl_c_while_starting_up_is_one_line_too(tmp_path: Path, moment: float)
     """Ctrl-C while the CLI is still loading: no traceback from inside an import, and no
     KeyboardInterrupt swallowed by some library's __del__ so that the build goes on."""
     project = _project(tmp_path, rate=170)
-    build = subprocess.Popen(
-        [*NARRATOR, "build"],
-        cwd=project,
-        env=_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    build = _start(project)
     time.sleep(moment)
     os.killpg(build.pid, signal.SIGINT)
     stdout, stderr = build.communicate(timeout=60)
@@ -250,17 +241,7 @@ def test_ctrl_c_while_starting_up_is_one_line_too(tmp_path: Path, moment: float)
 
 def test_two_builds_at_once_corrupt_neither_cache_nor_output(tmp_path: Path) -> None:
     project = _project(tmp_path, rate=175)
-    builds = [
-        subprocess.Popen(
-            [*NARRATOR, "build", "--jobs", "2"],
-            cwd=project,
-            env=_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
+    builds = [_start(project, "--jobs", "2") for _ in range(2)]
     said = ["".join(b.communicate(timeout=300)) for b in builds]
     assert [b.returncode for b in builds] == [0, 0], said
     # One waited for the other's lock, then found the chapter built.

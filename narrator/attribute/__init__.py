@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from narrator.attribute.names import Cast, Mention, unlisted_names
 from narrator.attribute.ranker import rerank, shipped_model
@@ -31,7 +31,25 @@ if TYPE_CHECKING:
 
     from narrator.model import Character, Override, Segment
 
-__all__ = ["Cast", "Mention", "apply_overrides", "attribute", "cautious", "unlisted_names"]
+__all__ = [
+    "LOW_CONFIDENCE",
+    "Cast",
+    "Mention",
+    "apply_overrides",
+    "attribute",
+    "cautious",
+    "doubtful",
+    "unlisted_names",
+]
+
+LOW_CONFIDENCE: Final = 0.5
+"""Attributions less sure than this are shown as doubtful (`narrator script`, the review page)."""
+
+
+def doubtful(seg: Segment) -> bool:
+    """Whether a quote's attribution is one for the user to check."""
+    confidence = seg.confidence if seg.confidence is not None else 0.0
+    return confidence < LOW_CONFIDENCE or seg.speaker == UNKNOWN
 
 
 def attribute(segments: Sequence[Segment], characters: Sequence[Character]) -> tuple[Segment, ...]:
