@@ -9,6 +9,7 @@ tokenizer splits as `sent_tokenize` would, so "Mr." and "Dr." do not end sentenc
 from __future__ import annotations
 
 import functools
+import re
 from collections import defaultdict
 from typing import Final
 
@@ -18,6 +19,13 @@ _EXTRA_ABBREVIATIONS: Final = frozenset(
     {"mr", "mrs", "ms", "dr", "st", "prof", "rev", "capt", "col", "gen", "lt", "sgt", "jr", "sr"}
 )
 """Titles fiction uses before names, in case the trained model lacks one."""
+
+_ENDS_IN_TITLE: Final = re.compile(
+    r"(?<![\w.])(?:Mr|Mrs|Ms|Messrs|Mme|Mlle|Dr|Rev|Prof|Capt|Col|Gen|Lt|Sgt)\.[\"'\u201d\u2019]?$"
+)
+"""A title before a name. Punkt still ends a sentence at one when the name is also a
+common word it has seen in lower case (`said Mr. Eager,`, `Mrs. Young`); a title does
+not end a sentence in fiction, so such a split is undone."""
 
 
 @functools.cache
@@ -38,7 +46,13 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     """Sentence spans inside `text[start:end]`, as offsets into `text`."""
     end = len(text) if end is None else end
     piece = text[start:end]
-    return [(start + s, start + e) for s, e in tokenizer().span_tokenize(piece)]
+    spans: list[tuple[int, int]] = []
+    for s, e in tokenizer().span_tokenize(piece):
+        if spans and _ENDS_IN_TITLE.search(piece, spans[-1][0], spans[-1][1]):
+            spans[-1] = (spans[-1][0], e)
+        else:
+            spans.append((s, e))
+    return [(start + s, start + e) for s, e in spans]
 
 
 def sentences(text: str) -> list[str]:

@@ -52,6 +52,15 @@ def test_name_tag_before_the_quote() -> None:
     ]
 
 
+def test_a_description_tag_names_the_cast_member_of_that_description() -> None:
+    cast = (*CAST, Character("The Waiter", (), "male"))
+    text = 'Alex sat down.\n\n"Coffee?" said the waiter.\n\n"Please," Alex said.'
+    assert [(t, s) for t, s, _ in _spoken(text, cast)] == [
+        ("Coffee?", "The Waiter"),
+        ("Please,", "Alex"),
+    ]
+
+
 def test_pronoun_tag_resolves_by_gender() -> None:
     text = 'Alex and Izzie sit down. Izzie pours coffee.\n\n"Drink," she tells him.'
     assert _spoken(text) == [("Drink,", "Izzie", "pronoun-tag")]

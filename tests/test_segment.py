@@ -60,6 +60,19 @@ def test_narration_is_split_into_sentences() -> None:
     assert [s.text for s in segments] == ["Dr. Karev left.", "Mr. Smith stayed."]
 
 
+def test_a_title_does_not_end_a_sentence_before_a_name_that_is_also_a_word() -> None:
+    # Punkt alone ends a sentence after "Mr." when the next word is one it has seen in
+    # lower case ("eager", "young"); the tag would then lose its name.
+    _, segments = _segments(
+        '"Victory at last!" said Mr. Eager, smiling. Then Mrs. Young left. He went out.'
+    )
+    assert [s.text for s in segments if s.kind == "narration"] == [
+        "said Mr. Eager, smiling.",
+        "Then Mrs. Young left.",
+        "He went out.",
+    ]
+
+
 def test_seed_has_every_quote_and_no_other() -> None:
     chapter = ingest(SEED)
     dialogue = [s for s in segment(chapter) if s.kind == "dialogue"]

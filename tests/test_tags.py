@@ -24,6 +24,10 @@ CAST = (
     Character("Miss Bingley", (), "female"),
     Character("Diana", (), "female"),
     Character("Anne", (), "female"),
+    Character("The Dodo", ("Dodo",), "unknown"),
+    Character("Miss Bartlett", (), "female"),
+    Character("The Drummer", (), "male"),
+    Character("An Old Man", (), "male"),
 )
 READER = TagReader(Cast(CAST))
 
@@ -44,7 +48,10 @@ def name(character: str, **fields: object) -> Tag:
             "she said to Charlotte.",
             Tag("pronoun", gender="female", listeners=frozenset({"Charlotte"})),
         ),
-        ("said the old man.", Tag("description", gender="male")),
+        ("said the young man.", Tag("description", gender="male")),
+        # A cast member whose name is a description: the tag names them.
+        ("said the old man.", Tag("description", "An Old Man", gender="male")),
+        ("the drummer shouted.", Tag("description", "The Drummer")),
         ("I said.", Tag("first-person")),
         ("Alex looks at her.", Tag("name", "Alex", speech=False)),
     ],
@@ -73,6 +80,10 @@ def test_not_a_tag_after_a_quote(text: str) -> None:
         ("He was thinking of her, when thus accosted by Miss Bingley,", "Miss Bingley"),
         ("Diana, going to the gable, where Anne was standing at her window, said gently:", "Diana"),
         ("Alex, who felt responsible for her in the absence of Izzie, ventured to say:", "Alex"),
+        # No comma: the verb runs straight into the quote.
+        ("the Dodo suddenly called out ", "The Dodo"),
+        ("Then Miss Bartlett said ", "Miss Bartlett"),
+        ("Charlotte saw what he was doing, turned to him with a smile, and said,", "Charlotte"),
     ],
 )
 def test_tag_before_a_quote(text: str, character: str) -> None:

@@ -40,6 +40,14 @@ class Cast:
         for character in characters:
             for label in (character.name, *character.aliases):
                 surface.setdefault(label, character.name)
+        # Names that are descriptions ("The Waiter", "An Old Man"), by what follows the
+        # article, in lower case: a tag's "said the waiter" may be that character.
+        self.described: dict[str, str] = {}
+        for character in characters:
+            for label in (character.name, *character.aliases):
+                article, _, rest = label.partition(" ")
+                if article.lower() in ("the", "a", "an") and rest:
+                    self.described.setdefault(" ".join(rest.lower().split()), character.name)
         # Parts of multi-word names ("Karev" of "Alex Karev") when they name one character.
         parts: dict[str, set[str]] = {}
         for label, owner in surface.items():

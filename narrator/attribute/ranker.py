@@ -173,6 +173,9 @@ class Evidence:
                 f[f"{prefix}_i"] = float(name == sieve.me)
             elif tag.kind == "description":
                 f["tag_description"] = 1.0
+                if tag.character is not None:
+                    fits = tag.character == name
+                    f["description_names" if fits else "description_names_other"] = 1.0
                 if tag.gender is not None and name != sieve.me:
                     fits = gender == tag.gender
                     f["description_gender_fits" if fits else "description_gender_other"] = 1.0

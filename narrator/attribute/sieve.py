@@ -201,6 +201,8 @@ class Sieve:
             return Verdict(UNKNOWN, "outsider-tag", 0.9)
         elif tag.kind == "first-person":
             speaker = self.me
+        elif tag.kind == "description" and tag.character is not None:
+            speaker, confidence = tag.character, 0.8  # or a named character so described
         elif tag.kind in ("pronoun", "description") and tag.gender is not None:
             resolved = self._resolve(tag.gender, quote, excluded, previous)
             if resolved is not None:

@@ -48,7 +48,8 @@ _SKIPPABLE: Final = frozenset(
 _NEW_CLAUSE: Final = frozenset("and but or so then while when as though yet".split())
 """A narration that opens with these after a quote starts a new clause, not a tag."""
 _SUBORDINATORS: Final = frozenset(
-    "where who whom whose which when while as because that if though although since until".split()
+    """where who whom whose which what how why when while as because that if though although
+    since until""".split()
 )
 """A name just after these is the subject of a subordinate clause, not of the tag."""
 _DETERMINERS: Final = frozenset("the a an his her their this that my our your its".split())
@@ -67,7 +68,8 @@ class Tag:
 
     kind: SubjectKind
     character: str | None = None
-    """For "name": the character."""
+    """For "name": the character; for "description": the cast member with that
+    description for a name ("The Waiter"), if any."""
     gender: Gender | None = None
     """For "pronoun": he or she."""
     speech: bool = True
@@ -137,8 +139,12 @@ class TagReader:
         """The tag in the narration just before a quote (its last sentence)."""
         self._index(text)
         tokens = self._clause(text, first=False)
-        introduces = text.rstrip().endswith((",", ":"))
         verbs = [i for i in range(len(tokens)) if self._is_speech(tokens, i)]
+        # `said,` / `replied:` / `called out "...` / `said severely "...`: the verb leads
+        # straight into the quote.
+        introduces = text.rstrip().endswith((",", ":")) or bool(
+            verbs and tokens and verbs[-1] >= len(tokens) - 2 and tokens[-1].text[0].isalpha()
+        )
         if verbs and introduces:
             verb = verbs[-1]
             subject = self._passive_agent(text, tokens, verb) or self._last_subject(
@@ -280,7 +286,16 @@ class TagReader:
         if not words or words[0] not in _DETERMINERS:
             return None
         gender = next((GENDERED_NOUNS[w] for w in words[1:] if w in GENDERED_NOUNS), None)
-        return Tag("description", gender=gender)
+        # `said the drummer` when the cast has "The Drummer": longest description first.
+        described = next(
+            (
+                self.cast.described[phrase]
+                for n in range(len(words) - 1, 0, -1)
+                if (phrase := " ".join(words[1 : 1 + n])) in self.cast.described
+            ),
+            None,
+        )
+        return Tag("description", described, gender=gender)
 
     def _speech_noun_owner(self, text: str, tokens: list[_Token]) -> Tag | None:
         words = [t for t in tokens[:6] if t.text[0].isalpha()]
