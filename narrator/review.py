@@ -306,30 +306,61 @@ class Merge:
 
 def apply_corrections(reference: Path, config: Config, downloaded: Path) -> Merge:
     """Merge the corrections in `downloaded` into the chapter's overrides file: an entry
-    for the same quote (text and occurrence) is replaced, others are added or kept."""
+    for the same quote (text and occurrence) gets the new speaker, others are added at
+    the end. The file is edited in place, so the user's comments and layout are kept."""
     chapter = ingest(reference, read_front_matter=config.read_front_matter)
     target = overrides_path(chapter.path, chapter.name)
     if not downloaded.is_file():
         raise NarratorError(f"{downloaded}: no such file", "give the file the page saved")
     incoming = load_overrides(downloaded, config.characters)
-    merged = {(o.quote, o.occurrence): o for o in load_overrides(target, config.characters)}
+    current = load_overrides(target, config.characters)  # checks the file, too
+    final = {(o.quote, o.occurrence): o for o in current}
     added = changed = 0
     for override in incoming:
-        key = (override.quote, override.occurrence)
-        before = merged.get(key)
+        before = final.get(key := (override.quote, override.occurrence))
         if before is None:
             added += 1
         elif before.speaker != override.speaker:
             changed += 1
-        merged[key] = override
-    entries: list[dict[str, str | int]] = []
-    for o in merged.values():
-        entry: dict[str, str | int] = {"quote": o.quote, "speaker": o.speaker}
-        if o.occurrence > 1:
-            entry["occurrence"] = o.occurrence
-        entries.append(entry)
-    header = f"# Who says what in {chapter.reference}: read by narrator script and build.\n"
-    write_text(
-        target, header + yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, width=1000)
+        final[key] = override
+    text = target.read_text(encoding="utf-8-sig") if target.exists() else ""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)  # None: empty, or comments only
+    if isinstance(root, yaml.SequenceNode) and not root.flow_style:
+        # Each changed entry's speaker is replaced where it stands, last first.
+        stale = [
+            (_speaker_node(node), final[key].speaker)
+            for o, node in zip(current, root.value, strict=True)
+            if final[key := (o.quote, o.occurrence)].speaker != o.speaker
+        ]
+        for node, speaker in sorted(stale, key=lambda item: -item[0].start_mark.index):
+            text = text[: node.start_mark.index] + _scalar(speaker) + text[node.end_mark.index :]
+        known = {(o.quote, o.occurrence) for o in current}
+        lines = [_entry(o) for key, o in final.items() if key not in known]
+    else:
+        if root is not None or not text.strip():  # a `[...]` list is written out anew
+            text = f"# Who says what in {chapter.reference}: read by narrator script and build.\n"
+        lines = [_entry(o) for o in final.values()]
+    if lines:
+        text = (text if text.endswith("\n") or not text else text + "\n") + "".join(lines)
+    write_text(target, text)
+    return Merge(target, added, changed, len(final))
+
+
+def _speaker_node(entry: yaml.Node) -> yaml.Node:
+    """The value node of an entry's `speaker` key (load_overrides has checked it is there)."""
+    value: yaml.Node = next(v for k, v in entry.value if k.value == "speaker")
+    return value
+
+
+def _scalar(value: str) -> str:
+    """`value` as a YAML scalar: a JSON string is a valid double-quoted one."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _entry(override: Override) -> str:
+    """One correction as a line of the overrides file."""
+    occurrence = f", occurrence: {override.occurrence}" if override.occurrence > 1 else ""
+    return (
+        f"- {{quote: {_scalar(override.quote)}, speaker: {_scalar(override.speaker)}"
+        f"{occurrence}}}\n"
     )
-    return Merge(target, added, changed, len(entries))

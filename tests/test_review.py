@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from lxml import html
 
@@ -115,6 +116,54 @@ def test_apply_merges_a_saved_file_into_the_overrides(page: Path) -> None:
     result = CliRunner().invoke(main, ["review", "--apply", str(bad), "chapters/chapter-01.txt"])
     assert result.exit_code == 2
     assert "bad.yaml:1: [0].speaker: 'Bailey' is not in the cast" in result.stderr
+
+
+@pytest.mark.parametrize("layout", ["block", "flow", "comments only", "absent"])
+def test_apply_keeps_the_users_comments_and_layout(page: Path, layout: str) -> None:
+    project = page.parents[1]
+    target = project / "chapters" / "chapter-01.speakers.yaml"
+    written = {
+        "block": (
+            "# Checked on the bus, chapter 1.\n"
+            '- quote: "It\'s okay,"\n'
+            "  speaker: Alex   # surely him\n"
+            "# the diner scene\n"
+            '- {quote: "Thank you.", speaker: Izzie}\n'
+        ),
+        "flow": '[{quote: "It\'s okay,", speaker: Alex}, {quote: "Thank you.", speaker: Izzie}]\n',
+        "comments only": "# Corrections go here.\n",
+    }
+    if layout in written:
+        target.write_text(written[layout], encoding="utf-8")
+    saved = project / "saved.yaml"
+    saved.write_text(
+        '- {quote: "It\'s okay,", speaker: Meredith}\n'
+        '- {quote: "You should drink something,", speaker: Alex}\n',
+        encoding="utf-8",
+    )
+    run("review", "--apply", str(saved), "chapters/chapter-01.txt")
+    text = target.read_text(encoding="utf-8")
+    if layout == "block":
+        assert text == (
+            "# Checked on the bus, chapter 1.\n"
+            '- quote: "It\'s okay,"\n'
+            '  speaker: "Meredith"   # surely him\n'
+            "# the diner scene\n"
+            '- {quote: "Thank you.", speaker: Izzie}\n'
+            '- {quote: "You should drink something,", speaker: "Alex"}\n'
+        )
+    elif layout == "comments only":
+        assert text.startswith("# Corrections go here.\n- {quote: ")
+    else:
+        assert text.startswith("# Who says what in chapters/chapter-01.txt")
+    expected = {"It's okay,": "Meredith", "You should drink something,": "Alex"}
+    if layout in ("block", "flow"):
+        expected["Thank you."] = "Izzie"
+    entries = yaml.safe_load(text)
+    assert {e["quote"]: e["speaker"] for e in entries} == expected
+    # Applying the same file again changes nothing.
+    run("review", "--apply", str(saved), "chapters/chapter-01.txt")
+    assert target.read_text(encoding="utf-8") == text
 
 
 # -- in a real browser ---------------------------------------------------------------------
