@@ -58,6 +58,13 @@ AUXILIARIES: Final = frozenset(
     might must 's 'd 'll""".split()
 )
 TITLES: Final = frozenset("""mr mrs ms miss dr sir lady lord madam madame master""".split())
+RANKS: Final = frozenset(
+    """count countess baron baroness duke duchess prince princess king queen emperor
+    empress colonel captain major general lieutenant sergeant admiral commander inspector
+    constable detective doctor professor judge father mother sister brother reverend""".split()
+)
+"""Ranks and roles a name may start with ("Count Mippipopolous", "Inspector Japp"), and
+by which the story then calls that one person: "said the count"."""
 
 
 def lemma(word: str) -> str:

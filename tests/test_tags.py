@@ -28,6 +28,9 @@ CAST = (
     Character("Miss Bartlett", (), "female"),
     Character("The Drummer", (), "male"),
     Character("An Old Man", (), "male"),
+    Character("Count Mippipopolous", (), "male"),
+    Character("Colonel Brandon", (), "male"),
+    Character("Colonel Fitzwilliam", (), "male"),
 )
 READER = TagReader(Cast(CAST))
 
@@ -52,6 +55,9 @@ def name(character: str, **fields: object) -> Tag:
         # A cast member whose name is a description: the tag names them.
         ("said the old man.", Tag("description", "An Old Man", gender="male")),
         ("the drummer shouted.", Tag("description", "The Drummer")),
+        # The cast's one Count is "the count"; of two colonels, "the colonel" is neither.
+        ("said the count.", Tag("description", "Count Mippipopolous")),
+        ("said the colonel.", Tag("description")),
         ("I said.", Tag("first-person")),
         ("Alex looks at her.", Tag("name", "Alex", speech=False)),
     ],

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from narrator.english import TITLES
+from narrator.english import RANKS, TITLES
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -48,6 +48,16 @@ class Cast:
                 article, _, rest = label.partition(" ")
                 if article.lower() in ("the", "a", "an") and rest:
                     self.described.setdefault(" ".join(rest.lower().split()), character.name)
+        # "the count" is the one Count of the cast.
+        ranked: dict[str, set[str]] = {}
+        for character in characters:
+            for label in (character.name, *character.aliases):
+                rank, _, rest = label.partition(" ")
+                if rank.lower() in RANKS and rest:
+                    ranked.setdefault(rank.lower(), set()).add(character.name)
+        for rank, owners in ranked.items():
+            if len(owners) == 1:
+                self.described.setdefault(rank, owners.pop())
         # Parts of multi-word names ("Karev" of "Alex Karev") when they name one character.
         parts: dict[str, set[str]] = {}
         for label, owner in surface.items():
