@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import hashlib
 import json
@@ -224,6 +225,7 @@ def voice_gains(voices: Iterable[Voice], cache: ClipCache) -> dict[Voice, float]
     """
     gains: dict[Voice, float] = {}
     folder = cache.folder / "loudness"
+    unmeasured: dict[Voice, Path] = {}
     for voice in set(voices):
         engine = get_engine(voice.engine)
         material = json.dumps(
@@ -233,17 +235,31 @@ def voice_gains(voices: Iterable[Voice], cache: ClipCache) -> dict[Voice, float]
         try:
             gains[voice] = float(json.loads(path.read_text(encoding="utf-8"))["gain_db"])
         except (OSError, ValueError, KeyError, TypeError):
-            gains[voice] = _calibrate(engine, voice)
-            folder.mkdir(parents=True, exist_ok=True)
-            _write_json(path, {"gain_db": gains[voice], "voice": astuple(voice)})
+            unmeasured[voice] = path
+    if not unmeasured:
+        return gains
+    # Rendering stays in this thread (an engine is not shared across threads); ffmpeg's
+    # measurements, most of the time, run side by side.
+    speech = {voice: _calibration_audio(voice) for voice in unmeasured}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        measured = dict(zip(speech, pool.map(_calibrate, speech.values()), strict=True))
+    folder.mkdir(parents=True, exist_ok=True)
+    for voice, path in unmeasured.items():
+        gains[voice] = measured[voice]
+        _write_json(path, {"gain_db": gains[voice], "voice": astuple(voice)})
     return gains
 
 
-def _calibrate(engine: Engine, voice: Voice) -> float:
+def _calibration_audio(voice: Voice) -> bytes:
+    """`CALIBRATION` in `voice`, its lines apart by short pauses."""
+    engine = get_engine(voice.engine)
+    pause = audio.silence(200)
+    return b"".join(render(engine, line, voice).samples + pause for line in CALIBRATION)
+
+
+def _calibrate(pcm: bytes) -> float:
     """The gain that brings the voice to the target through the encoder's limiter: the
     limiter takes some loudness with the peaks it shaves, so the gain is refined twice."""
-    pause = audio.silence(200)
-    pcm = b"".join(render(engine, line, voice).samples + pause for line in CALIBRATION)
     decibels = audio.TARGET_LUFS - audio.measure(pcm).integrated_lufs
     for _ in range(2):
         decibels += audio.TARGET_LUFS - audio.measure(pcm, gain_db=decibels).integrated_lufs
