@@ -80,7 +80,19 @@ class NarratorGroup(click.Group):
                 raise
             raise UserError(str(exc)) from None
         except KeyboardInterrupt:
+            _forget_interrupt()
             raise Interrupted("interrupted; finished chapters and cached clips are kept") from None
+
+
+def _forget_interrupt() -> None:
+    """Let a handled Ctrl-C exit with status 130 under `python -m narrator` too.
+
+    CPython (3.11 here) notes a KeyboardInterrupt that ends a string exec (dataclasses
+    and namedtuple define their methods so, on import) as unhandled even when it is caught,
+    and a `-m` run then dies of SIGINT instead of exiting with its status. The next string
+    eval that ends normally clears that note.
+    """
+    eval("None")  # a constant: the evaluation itself is the point
 
 
 def _configure_logging(verbose: int, quiet: bool) -> None:
