@@ -102,6 +102,14 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
         else (logging.INFO if verbose == 1 else logging.DEBUG)
     )
     logging.basicConfig(level=level, format="narrator: %(message)s", stream=sys.stderr, force=True)
+    for handler in logging.getLogger().handlers:
+        # pyttsx3 logs each voice change on the root logger ("Attempting to set voice"):
+        # of other code, only warnings and errors are ours to show.
+        handler.addFilter(_ours_or_warning)
+
+
+def _ours_or_warning(record: logging.LogRecord) -> bool:
+    return record.name.startswith("narrator") or record.levelno >= logging.WARNING
 
 
 @click.group(cls=NarratorGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -178,3 +178,14 @@ def test_traceback_flag_shows_the_exception(project: Path) -> None:
     result = run("--traceback", "build", "chapters/nope.txt")
     assert result.exit_code == 1
     assert result.exception is not None
+
+
+@requires_tool("espeak-ng", "ffmpeg")
+def test_debug_output_is_narrators_own(project: Path) -> None:
+    # pyttsx3 logs every voice change on the root logger; -vv shows narrator's lines only.
+    result = run("-vv", "preview", "Izzie", "Hello there.", "--engine", "pyttsx3", "--no-play")
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("narrator: running ['") for line in lines), lines
+    assert all(line.startswith("narrator: ") for line in lines), lines
+    assert "Attempting to set voice" not in result.stderr
