@@ -15,13 +15,14 @@ from typing import Final
 
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
-_EXTRA_ABBREVIATIONS: Final = frozenset(
-    {"mr", "mrs", "ms", "dr", "st", "prof", "rev", "capt", "col", "gen", "lt", "sgt", "jr", "sr"}
-)
-"""Titles fiction uses before names, in case the trained model lacks one."""
+_TITLES: Final = ("mr", "mrs", "ms", "messrs", "mme", "mlle", "dr", "rev", "prof", "capt", "col",
+                  "gen", "lt", "sgt")  # fmt: skip
+"""Abbreviated titles fiction puts before names."""
+_EXTRA_ABBREVIATIONS: Final = frozenset({*_TITLES, "st", "jr", "sr"})
+"""Abbreviations in case the trained model lacks one."""
 
 _ENDS_IN_TITLE: Final = re.compile(
-    r"(?<![\w.])(?:Mr|Mrs|Ms|Messrs|Mme|Mlle|Dr|Rev|Prof|Capt|Col|Gen|Lt|Sgt)\.[\"'\u201d\u2019]?$"
+    r"(?<![\w.])(?:" + "|".join(t.capitalize() for t in _TITLES) + r")\.[\"'\u201d\u2019]?$"
 )
 """A title before a name. Punkt still ends a sentence at one when the name is also a
 common word it has seen in lower case (`said Mr. Eager,`, `Mrs. Young`); a title does

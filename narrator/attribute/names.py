@@ -41,20 +41,19 @@ class Cast:
             for label in (character.name, *character.aliases):
                 surface.setdefault(label, character.name)
         # Names that are descriptions ("The Waiter", "An Old Man"), by what follows the
-        # article, in lower case: a tag's "said the waiter" may be that character.
-        self.described: dict[str, str] = {}
-        for character in characters:
-            for label in (character.name, *character.aliases):
-                article, _, rest = label.partition(" ")
-                if article.lower() in ("the", "a", "an") and rest:
-                    self.described.setdefault(" ".join(rest.lower().split()), character.name)
+        # article, in lower case: a tag's "said the waiter" may be that character. And
         # "the count" is the one Count of the cast.
+        self.described: dict[str, str] = {}
         ranked: dict[str, set[str]] = {}
         for character in characters:
             for label in (character.name, *character.aliases):
-                rank, _, rest = label.partition(" ")
-                if rank.lower() in RANKS and rest:
-                    ranked.setdefault(rank.lower(), set()).add(character.name)
+                first, _, rest = label.partition(" ")
+                if not rest:
+                    continue
+                if first.lower() in ("the", "a", "an"):
+                    self.described.setdefault(" ".join(rest.lower().split()), character.name)
+                elif first.lower() in RANKS:
+                    ranked.setdefault(first.lower(), set()).add(character.name)
         for rank, owners in ranked.items():
             if len(owners) == 1:
                 self.described.setdefault(rank, owners.pop())
