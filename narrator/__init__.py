@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from narrator.model import (
-        Book,
+        BookSettings,
         Chapter,
+        ChapterRef,
         Character,
         Clip,
         Config,
@@ -28,8 +29,9 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
-    "Book",
+    "BookSettings",
     "Chapter",
+    "ChapterRef",
     "Character",
     "Clip",
     "Config",

@@ -1,10 +1,12 @@
-"""Audio: clip clean-up, pauses and MP3 encoding; the only module that runs ffmpeg."""
+"""Audio: PCM values and the one module that runs ffmpeg (clean-up, pitch, loudness,
+encoding). Commands are argument lists, never a shell; ffmpeg's stderr goes to the debug
+log, not into messages."""
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
+import shutil
 import subprocess
 import tempfile
 import warnings
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from narrator.errors import MissingTool, NarratorError
+from narrator.interrupts import child_options
 from narrator.model import Clip
 
 with warnings.catch_warnings():
@@ -46,55 +49,6 @@ _EDGE_MS: Final = 15
 """Silence kept at each end of a trimmed clip so plosives are not clipped."""
 
 
-@dataclass(frozen=True, slots=True)
-class Pauses:
-    """Silence, in milliseconds, inserted between clips by where they fall."""
-
-    lead_in_ms: int = 400
-    sentence_ms: int = 350
-    """Between sentences of one segment."""
-    clause_ms: int = 180
-    """Within a sentence: a quote and its tag (`"Hi," she says`), after a comma or a dash."""
-    segment_ms: int = 300
-    """Between a full stop and the next segment of the same paragraph."""
-    paragraph_ms: int = 750
-    heading_ms: int = 1_300
-    """After a chapter heading."""
-    scene_ms: int = 1_800
-    """At a scene break (`***`)."""
-    tail_ms: int = 1_500
-
-
-PAUSES: Final = Pauses()
-
-
-@dataclass(frozen=True, slots=True)
-class Placement:
-    """Where a clip falls in the chapter, which decides the pause before it."""
-
-    segment: int
-    paragraph: int
-    scene: int
-    heading: bool
-    text: str
-
-
-def pause_ms(before: Placement | None, after: Placement, pauses: Pauses = PAUSES) -> int:
-    """The silence between two consecutive clips."""
-    if before is None:
-        return pauses.lead_in_ms
-    if after.scene != before.scene:
-        return pauses.scene_ms
-    if after.paragraph != before.paragraph:
-        return pauses.heading_ms if before.heading else pauses.paragraph_ms
-    if after.segment == before.segment:
-        return pauses.sentence_ms
-    ending = before.text.rstrip("\"'\u201d\u2019)]*_ ")[-1:]
-    if ending in (",", ";", ":", "\u2014", "\u2013", "-") or after.text[:1].islower():
-        return pauses.clause_ms
-    return pauses.segment_ms
-
-
 def silence(duration_ms: int, sample_rate: int = SAMPLE_RATE) -> bytes:
     """Silent samples of the given length."""
     return bytes(2 * (sample_rate * duration_ms // 1000))
@@ -121,7 +75,7 @@ def shift_pitch(clip: Clip, factor: float) -> Clip:
     # and the clip is cut back to its own length.
     padding = bytes(2 * round(clip.sample_rate * _RUBBERBAND_PAD_S))
     done = subprocess.run(
-        command, input=clip.samples + padding, capture_output=True, check=False, process_group=0
+        command, input=clip.samples + padding, capture_output=True, check=False, **child_options()
     )
     if done.returncode != 0:
         _LOGGER.debug("ffmpeg rubberband: %s", done.stderr.decode("utf-8", "replace"))
@@ -160,7 +114,7 @@ def measure(
         chain = f"volume={gain_db:.3f}dB,{_limiter()},{chain}"
     command = [ffmpeg(), "-hide_banner", "-nostdin", "-nostats", *source,
                "-af", chain, "-f", "null", "-"]  # fmt: skip
-    done = subprocess.run(command, input=data, capture_output=True, check=False, process_group=0)
+    done = subprocess.run(command, input=data, capture_output=True, check=False, **child_options())
     summary = done.stderr.decode("utf-8", "replace").rpartition("Summary:")[2]
     integrated = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
     peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
@@ -202,15 +156,12 @@ def clean(clip: Clip) -> Clip:
     return Clip(kept.raw_data, SAMPLE_RATE)
 
 
-@functools.cache
 def ffmpeg() -> str:
     """The ffmpeg executable, or `MissingTool`."""
-    from pydub.utils import which
-
-    found = which("ffmpeg")
+    found = shutil.which("ffmpeg")
     if not found:
         raise MissingTool("ffmpeg not found on PATH", FFMPEG_HINT)
-    return str(found)
+    return found
 
 
 def encode_mp3(
@@ -230,14 +181,12 @@ def encode_mp3(
         "-write_xing", "1", "-id3v2_version", "0", "-f", "mp3", str(destination),
     ]  # fmt: skip
     _LOGGER.debug("running %s", command)
-    # In a process group of its own, so Ctrl-C stops narrator (which then stops ffmpeg)
-    # instead of ffmpeg, whose failure would hide the interruption. So for every child.
     with subprocess.Popen(
         command,
         stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        process_group=0,
+        **child_options(),
     ) as process:
         assert process.stdin is not None
         assert process.stderr is not None
@@ -297,7 +246,7 @@ def ffmetadata_escape(text: str) -> str:
 
 def _run(command: Sequence[str], failure: str) -> None:
     _LOGGER.debug("running %s", command)
-    done = subprocess.run(command, capture_output=True, check=False, process_group=0)
+    done = subprocess.run(command, capture_output=True, check=False, **child_options())
     if done.returncode != 0:
         _LOGGER.debug("ffmpeg said: %s", done.stderr.decode("utf-8", "replace"))
         raise NarratorError(

@@ -1,47 +1,39 @@
-"""The command line: parse options, call one library function, print. Nothing else prints."""
+"""The command line: parse options, call one library function, print. Nothing else prints.
+
+Each command imports what it needs when it runs, so `narrator --help` and a build with
+nothing to do start without loading the whole pipeline.
+"""
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 import json
 import logging
 import os
 import shutil
 import subprocess
 import sys
-from collections import Counter
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import click
 
 from narrator import __version__
-from narrator.attribute import doubtful, unlisted_names
-from narrator.build import (
-    BuildOptions,
-    BuildResult,
-    build,
-    build_book,
-    chapter_files,
-    chapter_references,
-    script,
-)
-from narrator.config import load_config
-from narrator.engines import ENGINES, get_engine
 from narrator.errors import NarratorError
-from narrator.feed import DEFAULT_BASE_URL, refresh
-from narrator.model import UNKNOWN, Config, Segment
-from narrator.project import init_config, preview
-from narrator.review import apply_corrections, write_review
-from narrator.serve import open_server
-from narrator.verify import MIN_RUN, Report, clock, verify_chapter
+from narrator.interrupts import EXIT_INTERRUPTED, forget_interrupt
+from narrator.model import BuildOptions, ChapterRef
+from narrator.voices.engines import ENGINES
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
+    from narrator.build import BuildResult
+    from narrator.commands.verify import Report
+    from narrator.model import Config, Segment
+
 EXIT_USER_ERROR: Final = 2
-EXIT_INTERRUPTED: Final = 130
 _SPEAKER_COLOURS: Final = (
     "cyan",
     "magenta",
@@ -70,7 +62,7 @@ class Interrupted(click.ClickException):
 
 
 class NarratorGroup(click.Group):
-    """Turns user errors into one-line messages, in one place."""
+    """Turns user errors and interruptions into one-line messages, in one place."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -80,19 +72,8 @@ class NarratorGroup(click.Group):
                 raise
             raise UserError(str(exc)) from None
         except KeyboardInterrupt:
-            _forget_interrupt()
+            forget_interrupt()
             raise Interrupted("interrupted; finished chapters and cached clips are kept") from None
-
-
-def _forget_interrupt() -> None:
-    """Let a handled Ctrl-C exit with status 130 under `python -m narrator` too.
-
-    CPython (3.11 here) notes a KeyboardInterrupt that ends a string exec (dataclasses
-    and namedtuple define their methods so, on import) as unhandled even when it is caught,
-    and a `-m` run then dies of SIGINT instead of exiting with its status. The next string
-    eval that ends normally clears that note.
-    """
-    eval("None")  # a constant: the evaluation itself is the point
 
 
 def _configure_logging(verbose: int, quiet: bool) -> None:
@@ -140,8 +121,6 @@ out_option = click.option(
     show_default=True,
     help="Where built files go.",
 )
-
-
 min_confidence_option = click.option(
     "--min-confidence",
     type=click.FloatRange(0.0, 1.0),
@@ -149,11 +128,58 @@ min_confidence_option = click.option(
     show_default=True,
     help="Give quotes attributed less surely than this to the unknown voice.",
 )
+chapters_argument = click.argument("chapters", nargs=-1, type=click.Path(path_type=Path))
 
 
-def build_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options every command that builds chapters takes."""
+def _load_config(path: Path) -> Config:
+    from narrator.config import load_config
+
+    return load_config(path)
+
+
+def _refs(chapters: Sequence[Path]) -> list[ChapterRef]:
+    from narrator.build import chapters_to_build
+
+    return chapters_to_build(chapters)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildRequest:
+    """What `build` and `book` are asked to do."""
+
+    chapters: tuple[Path, ...]
+    config_path: Path
+    options: BuildOptions
+    quiet: bool
+
+
+def build_options(command: Callable[[BuildRequest], None]) -> Callable[..., None]:
+    """The options every command that builds chapters takes, gathered into one request."""
+
+    @functools.wraps(command)
+    def parsed(
+        chapters: tuple[Path, ...],
+        config_path: Path,
+        out_dir: Path,
+        jobs: int | None,
+        engine: str | None,
+        force: bool,
+        cache_dir: Path | None,
+        min_confidence: float,
+        quiet: bool,
+    ) -> None:
+        options = BuildOptions(
+            out_dir=out_dir,
+            engine=engine,
+            jobs=jobs or os.cpu_count() or 1,
+            force=force,
+            min_confidence=min_confidence,
+            cache_dir=cache_dir,
+        )
+        command(BuildRequest(chapters, config_path, options, quiet))
+
     decorators = [
+        chapters_argument,
         config_option,
         out_option,
         click.option(
@@ -181,57 +207,42 @@ def build_options(command: Callable[..., Any]) -> Callable[..., Any]:
         min_confidence_option,
         click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors."),
     ]
+    wrapped: Callable[..., None] = parsed
     for decorator in reversed(decorators):
-        command = decorator(command)
-    return command
-
-
-def _build_request(
-    chapters: tuple[Path, ...], settings: dict[str, Any]
-) -> tuple[list[Path], Config, BuildOptions]:
-    """The chapters, config and options the build options name."""
-    if settings["quiet"]:
-        _configure_logging(0, quiet=True)
-    config = load_config(settings["config_path"])
-    paths = list(chapters) or chapter_files(Path("chapters"))
-    if not paths:
-        raise NarratorError(
-            "chapters/ holds no chapter files",
-            "add a .txt, .md, .html or .epub file, or name chapters to build",
-        )
-    options = BuildOptions(
-        out_dir=settings["out_dir"],
-        engine=settings["engine"],
-        jobs=settings["jobs"] or os.cpu_count() or 1,
-        force=settings["force"],
-        min_confidence=settings["min_confidence"],
-        cache_dir=settings["cache_dir"],
-    )
-    return paths, config, options
+        wrapped = decorator(wrapped)
+    return wrapped
 
 
 @main.command("build")
-@click.argument("chapters", nargs=-1, type=click.Path(path_type=Path))
 @build_options
-def build_command(chapters: tuple[Path, ...], **settings: Any) -> None:
+def build_command(request: BuildRequest) -> None:
     """Build CHAPTERS (default: every file in chapters/) into tagged MP3s; refresh the feed."""
-    paths, config, options = _build_request(chapters, settings)
-    with _progress(enabled=not settings["quiet"] and sys.stderr.isatty()) as progress:
-        results = build(paths, config, options, progress)
-    if not settings["quiet"]:
+    from narrator.build import build
+
+    if request.quiet:
+        _configure_logging(0, quiet=True)
+    config = _load_config(request.config_path)
+    refs = _refs(request.chapters)
+    with _progress(enabled=not request.quiet and sys.stderr.isatty()) as progress:
+        results = build(refs, config, request.options, progress)
+    if not request.quiet:
         for result in results:
             click.echo(_describe(result))
 
 
 @main.command("book")
-@click.argument("chapters", nargs=-1, type=click.Path(path_type=Path))
 @build_options
-def book_command(chapters: tuple[Path, ...], **settings: Any) -> None:
+def book_command(request: BuildRequest) -> None:
     """Build CHAPTERS (default: every file in chapters/), then the whole book as one M4B."""
-    paths, config, options = _build_request(chapters, settings)
-    with _progress(enabled=not settings["quiet"] and sys.stderr.isatty()) as progress:
-        results, book = build_book(paths, config, options, progress)
-    if settings["quiet"]:
+    from narrator.build import build_book
+
+    if request.quiet:
+        _configure_logging(0, quiet=True)
+    config = _load_config(request.config_path)
+    refs = _refs(request.chapters)
+    with _progress(enabled=not request.quiet and sys.stderr.isatty()) as progress:
+        results, book = build_book(refs, config, request.options, progress)
+    if request.quiet:
         return
     for result in results:
         click.echo(_describe(result))
@@ -292,10 +303,12 @@ def script_command(chapter: Path, config_path: Path, min_confidence: float, as_j
 
     Corrections in CHAPTER's .speakers.yaml file (beside it) are applied.
     """
-    config = load_config(config_path)
-    _, segments = script(chapter, config, min_confidence)
+    from narrator.build import script
+
+    config = _load_config(config_path)
+    segments = script(ChapterRef.parse(chapter), config, min_confidence).segments
     if as_json:
-        document = {"chapter": str(chapter), "segments": [dataclasses.asdict(s) for s in segments]}
+        document = {"chapter": str(chapter), "segments": [asdict(s) for s in segments]}
         click.echo(json.dumps(document, ensure_ascii=False, indent=1))
         return
     colours = _colours(config)
@@ -309,6 +322,8 @@ def _colours(config: Config) -> dict[str, str]:
 
 
 def _listing_line(seg: Segment, colours: dict[str, str]) -> str:
+    from narrator.attribute import doubtful
+
     if seg.kind == "narration":
         return click.style(f"{seg.index:5d}  {'':14}        {seg.text}", dim=True)
     confidence = seg.confidence if seg.confidence is not None else 0.0
@@ -319,28 +334,21 @@ def _listing_line(seg: Segment, colours: dict[str, str]) -> str:
 
 
 @main.command("cast")
-@click.argument("chapters", nargs=-1, type=click.Path(path_type=Path))
+@chapters_argument
 @config_option
 def cast_command(chapters: tuple[Path, ...], config_path: Path) -> None:
     """List who speaks in CHAPTERS, and names in the text that are not in the cast."""
-    config = load_config(config_path)
-    paths = chapter_references(list(chapters) or chapter_files(Path("chapters")), config)
-    lines: Counter[str] = Counter()
-    missing: Counter[str] = Counter()
-    for path in paths:
-        chapter, segments = script(path, config)
-        lines.update(s.speaker for s in segments if s.kind == "dialogue")
-        missing.update(dict(unlisted_names(chapter, config.characters)))
+    from narrator.commands.speakers import cast_report
+
+    report = cast_report(_refs(chapters), _load_config(config_path))
     click.echo("Speakers (quotes):")
-    for name in [*(c.name for c in config.characters), UNKNOWN]:
-        if lines[name]:
-            click.echo(f"  {name:24} {lines[name]:5d}")
-    silent = [c.name for c in config.characters if not lines[c.name]]
-    if silent:
-        click.echo("In the cast but not heard: " + ", ".join(silent))
-    if missing:
+    for name, count in report.lines:
+        click.echo(f"  {name:24} {count:5d}")
+    if report.silent:
+        click.echo("In the cast but not heard: " + ", ".join(report.silent))
+    if report.missing:
         click.echo("Names in the text that are not in the cast (mentions):")
-        for name, count in missing.most_common(30):
+        for name, count in report.missing:
             click.echo(f"  {name:24} {count:5d}")
 
 
@@ -357,7 +365,9 @@ def cast_command(chapters: tuple[Path, ...], config_path: Path) -> None:
 @click.option("--force", is_flag=True, help="Replace an existing file.")
 def init_command(chapters: tuple[Path, ...], config_path: Path, engine: str, force: bool) -> None:
     """Write a starter voices.yaml from the characters found in CHAPTERS."""
-    found = init_config(list(chapters), config_path, engine=engine, force=force)
+    from narrator.commands.init import init_config
+
+    found = init_config(_refs(chapters), config_path, engine=engine, force=force)
     click.echo(f"wrote {config_path}: {len(found)} characters")
     for character in found[:12]:
         click.echo(f"  {character.name:24} {character.gender:8} {character.mentions:5d} mentions")
@@ -390,7 +400,9 @@ def preview_command(
     play: bool | None,
 ) -> None:
     """Render TEXT (or a sample line) in SPEAKER's voice to preview-<speaker>.mp3."""
-    config = load_config(config_path)
+    from narrator.commands.preview import preview
+
+    config = _load_config(config_path)
     name, output = preview(speaker, text, config, BuildOptions(out_dir=out_dir, engine=engine))
     click.echo(f"{output}: {name}")
     player = shutil.which("ffplay")
@@ -407,12 +419,14 @@ def preview_command(
 @click.option(
     "--base-url",
     default=None,
-    help=f"Where the output folder is served [default: book.base_url, else {DEFAULT_BASE_URL}].",
+    help="Where the output folder is served [default: book.base_url, else http://127.0.0.1:8000/].",
 )
 def feed_command(config_path: Path, out_dir: Path, base_url: str | None) -> None:
     """Rewrite feed.xml in the output folder from the chapters there."""
+    from narrator.publish.feed import refresh
+
     _check_out_dir(out_dir)
-    feed = refresh(out_dir, load_config(config_path), base_url)
+    feed = refresh(out_dir, _load_config(config_path), base_url)
     click.echo(f"{feed.path}: {feed.episodes} episodes, served from {feed.base_url}")
 
 
@@ -435,8 +449,11 @@ def serve_command(config_path: Path, out_dir: Path, host: str, port: int) -> Non
     The feed is rewritten first with this server's address, unless voices.yaml names a
     book.base_url.
     """
+    from narrator.publish.feed import refresh
+    from narrator.publish.serve import open_server
+
     _check_out_dir(out_dir)
-    config = load_config(config_path)
+    config = _load_config(config_path)
     server = open_server(out_dir, host, port)
     with server:
         feed = refresh(out_dir, config, config.book.base_url or server.url)
@@ -470,21 +487,24 @@ def review_command(
     """Write a page to check CHAPTER's speakers: the text coloured by speaker, the audio
     in step, doubtful quotes marked, corrections saved as an overrides file. With
     --apply FILE, merge corrections saved from the page instead."""
-    config = load_config(config_path)
+    from narrator.commands.review import apply_corrections, write_review
+
+    config = _load_config(config_path)
+    ref = ChapterRef.parse(chapter)
     if downloaded is not None:
-        merge = apply_corrections(chapter, config, downloaded)
+        merge = apply_corrections(ref, config, downloaded)
         click.echo(
             f"{merge.path}: {merge.added} corrections added, {merge.changed} changed, "
             f"{merge.total} in all; 'narrator build' uses them"
         )
         return
     _check_out_dir(out_dir)
-    page = write_review(chapter, config, out_dir)
+    page = write_review(ref, config, out_dir)
     click.echo(f"{page}: open it in a browser (it plays {page.with_suffix('.mp3').name})")
 
 
 @main.command("verify")
-@click.argument("chapters", nargs=-1, type=click.Path(path_type=Path))
+@chapters_argument
 @config_option
 @out_option
 @click.option(
@@ -496,7 +516,7 @@ def review_command(
 @click.option(
     "--min-run",
     type=click.IntRange(min=1),
-    default=MIN_RUN,
+    default=6,
     show_default=True,
     help="Words missing in a row that count as a finding.",
 )
@@ -512,11 +532,13 @@ def verify_command(
     """Listen to the built MP3 of CHAPTERS (default: every file in chapters/) with a speech
     recogniser and report every run of script words it did not hear. Exit status 1 when
     there is one."""
-    config = load_config(config_path)
-    references = chapter_references(list(chapters) or chapter_files(Path("chapters")), config)
+    from narrator.build import load_chapters
+    from narrator.commands.verify import clock, verify_chapter
+
+    config = _load_config(config_path)
     found = False
-    for reference in references:
-        chapter, report = verify_chapter(reference, config, out_dir, model=model, min_run=min_run)
+    for chapter in load_chapters(_refs(chapters), config):
+        report = verify_chapter(chapter, config, out_dir, model=model, min_run=min_run)
         click.echo(_verify_summary(chapter.name, report))
         for gap in report.findings:
             found = True
@@ -546,6 +568,8 @@ def _verify_summary(name: str, report: Report) -> str:
 @click.option("--engine", type=click.Choice(list(ENGINES)), default=None, help="Only this engine.")
 def voices_command(engine: str | None) -> None:
     """List the voices the installed engines offer."""
+    from narrator.voices.engines import get_engine
+
     names: Sequence[str] = [engine] if engine else [n for n in ENGINES if n != "tone"]
     for name in names:
         try:

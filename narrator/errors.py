@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -35,6 +36,14 @@ class ConfigError(NarratorError):
         self.path = Path(path)
         self.line = line
         self.key = key
+
+    @classmethod
+    def at(cls, origin: str, message: str, hint: str = "") -> ConfigError:
+        """The error at a place recorded as `voices.yaml:12: characters.Izzie.voice`."""
+        found = re.fullmatch(r"(.*):(\d+): (.*)", origin, re.DOTALL)
+        if found is None:
+            return cls(origin, message, hint)
+        return cls(found.group(1), message, hint, line=int(found.group(2)), key=found.group(3))
 
 
 class InputError(NarratorError):

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from pathlib import Path
+from pathlib import Path
+from typing import Literal
 
 Kind = Literal["narration", "dialogue"]
 Gender = Literal["female", "male", "unknown"]
@@ -53,10 +51,38 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True)
+class ChapterRef:
+    """Which chapter: a source file, and for a file of several chapters (an EPUB, a
+    Markdown book) the chapter's number in it. Written `story.epub#2` on the command line."""
+
+    path: Path
+    part: int | None = None
+    """1 for the first chapter of a file of several; None for a file that is one chapter,
+    or for a whole file of several (`narrator build story.epub`: every chapter of it)."""
+
+    @classmethod
+    def parse(cls, written: str | Path) -> ChapterRef:
+        """`story.epub#3` -> (story.epub, 3); anything else is a plain path."""
+        path, hash_mark, number = str(written).rpartition("#")
+        if hash_mark and path and number.isascii() and number.isdigit():
+            return cls(Path(path), int(number))
+        return cls(Path(written))
+
+    def __str__(self) -> str:
+        return str(self.path) if self.part is None else f"{self.path}#{self.part}"
+
+    @property
+    def name(self) -> str:
+        """What its output files are called: the file's name, numbered for a part
+        (`chapter-01` for chapter-01.txt, `road-02` for road.epub#2)."""
+        return self.path.stem if self.part is None else f"{self.path.stem}-{self.part:02d}"
+
+
+@dataclass(frozen=True, slots=True)
 class Chapter:
     """A decoded chapter: its text, title, story paragraphs and notes."""
 
-    path: Path
+    ref: ChapterRef
     text: str
     """The decoded text, newlines normalised to "\\n"; all offsets point into it."""
     title: str
@@ -64,20 +90,38 @@ class Chapter:
     """Story paragraphs in reading order (front matter left out unless configured)."""
     notes: tuple[Note, ...] = ()
     """Front and end matter that is not read as story text."""
-    part: int | None = None
-    """Its number within a source file of several chapters (an EPUB, say); else None."""
     cover_image: bytes | None = None
     """The book's cover as the source file carries it (EPUB), if it does."""
 
     @property
+    def path(self) -> Path:
+        """The source file."""
+        return self.ref.path
+
+    @property
+    def part(self) -> int | None:
+        """Its number in a source file of several chapters; None for a one-chapter file."""
+        return self.ref.part
+
+    @property
     def name(self) -> str:
-        """What its output files are called: the file's name, numbered for a part."""
-        return chapter_name(self.path, self.part)
+        """What its output files are called (`chapter-01`, `road-02`)."""
+        return self.ref.name
 
     @property
     def reference(self) -> str:
         """How a command names this chapter: the path, with `#N` for a part."""
-        return str(self.path) if self.part is None else f"{self.path}#{self.part}"
+        return str(self.ref)
+
+    @property
+    def source_title(self) -> str | None:
+        """The book's title as the source gives it ("Title: ..." front matter), if it does."""
+        return self._note("title")
+
+    @property
+    def source_author(self) -> str | None:
+        """The book's author as the source gives it, if it does."""
+        return self._note("author")
 
     @property
     def summary(self) -> str | None:
@@ -91,11 +135,6 @@ class Chapter:
 
     def _note(self, label: str) -> str | None:
         return next((note.text for note in self.notes if note.label == label), None)
-
-
-def chapter_name(path: Path, part: int | None) -> str:
-    """A chapter's output name: `chapter-01` for chapter-01.txt, `road-02` for road.epub#2."""
-    return path.stem if part is None else f"{path.stem}-{part:02d}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,13 +219,16 @@ class Character:
 
 
 @dataclass(frozen=True, slots=True)
-class Book:
-    """Book-level facts used for tags and the feed."""
+class BookSettings:
+    """The `book:` section of voices.yaml: facts for the tags and the feed."""
 
     title: str | None = None
     author: str | None = None
     cover: Path | None = None
+    """The cover image, resolved against voices.yaml's folder."""
     base_url: str | None = None
+    cover_origin: str = field(default="", compare=False)
+    """Where the cover was named ("voices.yaml:4: book.cover"), for errors."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +237,7 @@ class Config:
 
     source: Path
     characters: tuple[Character, ...] = ()
-    book: Book = Book()
+    book: BookSettings = BookSettings()
     engine: str = "pyttsx3"
     """The default engine for every voice."""
     narrator: VoiceSettings = VoiceSettings()
@@ -232,3 +274,19 @@ class VoiceInfo:
     name: str
     language: str
     gender: Gender = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """How to build, beyond what voices.yaml says."""
+
+    out_dir: Path = Path("output")
+    engine: str | None = None
+    """Use this engine for every voice."""
+    jobs: int = 1
+    force: bool = False
+    """Rebuild chapters whose output is up to date."""
+    min_confidence: float = 0.0
+    """Quotes attributed less surely than this are spoken in the unknown voice."""
+    cache_dir: Path | None = None
+    """Where clips are kept; default `$NARRATOR_CACHE`, else `.narrator-cache/` by voices.yaml."""

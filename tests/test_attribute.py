@@ -12,10 +12,10 @@ import pytest
 
 from narrator.attribute import attribute, unlisted_names
 from narrator.config import load_config
-from narrator.english import lemma
-from narrator.ingest import chapter_from_text, ingest
 from narrator.model import Character
-from narrator.segment import segment
+from narrator.text.english import lemma
+from narrator.text.ingest import chapter_from_text, ingest
+from narrator.text.segment import segment
 
 from .conftest import ROOT, SEED, SHARED
 

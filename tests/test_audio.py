@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from narrator import audio
-from narrator.audio import PAUSES, Placement, clean, encode_mp3, pause_ms, silence
+from narrator.audio import clean, encode_mp3, silence
 from narrator.errors import MissingTool
 from narrator.model import Clip
+from narrator.publish.assemble import PAUSES, Placement, pause_ms
 
 from .conftest import requires_tool
 
@@ -71,13 +72,9 @@ def test_missing_ffmpeg_says_how_to_install(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
-    audio.ffmpeg.cache_clear()
-    try:
-        with pytest.raises(MissingTool, match="ffmpeg not found on PATH") as caught:
-            audio.ffmpeg()
-        assert caught.value.hint == "install it: sudo apt-get install ffmpeg"
-    finally:
-        audio.ffmpeg.cache_clear()
+    with pytest.raises(MissingTool, match="ffmpeg not found on PATH") as caught:
+        audio.ffmpeg()
+    assert caught.value.hint == "install it: sudo apt-get install ffmpeg"
 
 
 @requires_tool("ffmpeg")

@@ -11,10 +11,11 @@ from click.testing import CliRunner
 from mutagen.mp4 import MP4
 
 from narrator import audio
-from narrator.build import BuildOptions, build_book, chapter_files
+from narrator.build import build_book, chapters_to_build
 from narrator.cli import main
 from narrator.config import load_config
 from narrator.errors import NarratorError
+from narrator.model import BuildOptions
 
 from .conftest import requires_tool
 from .test_feed import make_book
@@ -39,7 +40,7 @@ def _seconds(path: Path) -> float:
 def test_the_book_has_a_chapter_per_chapter_the_cover_and_tags(tmp_path: Path) -> None:
     config_path, options = make_book(tmp_path, short=True)
     config = load_config(config_path)
-    _, book = build_book(chapter_files(tmp_path / "chapters"), config, options)
+    _, book = build_book(chapters_to_build([], tmp_path / "chapters"), config, options)
     assert book.output == options.out_dir / "the-test-book.m4b"
     assert not book.up_to_date
     assert book.chapters == 2
@@ -84,7 +85,7 @@ def test_the_book_has_a_chapter_per_chapter_the_cover_and_tags(tmp_path: Path) -
 def test_an_unchanged_book_is_not_made_again_and_a_changed_one_is(tmp_path: Path) -> None:
     config_path, options = make_book(tmp_path, short=True)
     config = load_config(config_path)
-    chapters = chapter_files(tmp_path / "chapters")
+    chapters = chapters_to_build([], tmp_path / "chapters")
     _, made = build_book(chapters, config, options)
     stamp = made.output.stat().st_mtime_ns
     _, again = build_book(chapters, config, options)
@@ -105,7 +106,7 @@ def test_a_failed_book_leaves_the_previous_one(
 ) -> None:
     config_path, options = make_book(tmp_path, short=True)
     config = load_config(config_path)
-    chapters = chapter_files(tmp_path / "chapters")
+    chapters = chapters_to_build([], tmp_path / "chapters")
     _, made = build_book(chapters, config, options)
     before = made.output.read_bytes()
 

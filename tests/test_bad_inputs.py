@@ -21,9 +21,8 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from narrator import engines
 from narrator.cli import main
-from narrator.ingest import ingest
+from narrator.text.ingest import ingest
 
 CASES = Path(__file__).parent / "bad_inputs"
 PREVIOUS = b"ID3 the previous build's bytes, which a failed build must leave alone"
@@ -76,7 +75,6 @@ def _quiet(command: list[str]) -> bool:
 
 
 def _run(*args: str) -> Result:
-    engines.get_engine.cache_clear()
     return CliRunner().invoke(main, ["-v", *args])
 
 

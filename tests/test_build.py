@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import ID3
 
-from narrator.build import BuildOptions, build, chapter_files
+from narrator.build import build, chapters_to_build, script
 from narrator.config import load_config
-from narrator.engines.tone import ToneEngine
 from narrator.errors import EngineError
+from narrator.model import BuildOptions
+from narrator.voices.engines.tone import ToneEngine
 
 from .conftest import SEED, requires_tool
 
@@ -44,11 +45,11 @@ def test_a_failed_build_leaves_the_previous_output_intact(
 ) -> None:
     chapter, options = _tone_project(tmp_path)
     config = load_config(tmp_path / "voices.yaml")
-    build([chapter], config, options)
+    build(chapters_to_build([chapter]), config, options)
     before = {p.name: p.read_bytes() for p in options.out_dir.rglob("*") if p.is_file()}
     assert sorted(before) == [
-        "build.lock", "chapter-01.chapters.json", "chapter-01.mp3", "chapter-01.vtt", "cover.jpg",
-        "feed.json", "feed.xml",
+        "build.lock", "builds.json", "chapter-01.chapters.json", "chapter-01.mp3",
+        "chapter-01.vtt", "cover.jpg", "feed.json", "feed.xml",
     ]  # fmt: skip
 
     calls = {"n": 0}
@@ -67,7 +68,7 @@ def test_a_failed_build_leaves_the_previous_output_intact(
     )
     changed = load_config(tmp_path / "voices.yaml")
     with pytest.raises(EngineError):
-        build([chapter], changed, options)
+        build(chapters_to_build([chapter]), changed, options)
     assert {p.name: p.read_bytes() for p in options.out_dir.rglob("*") if p.is_file()} == before
 
 
@@ -76,8 +77,8 @@ def test_track_numbers_follow_the_natural_order_of_the_chapters_folder(tmp_path:
     chapter, options = _tone_project(tmp_path)
     for n in (2, 10):
         (chapter.parent / f"chapter-{n}.txt").write_text(f"Chapter {n} text.\n", encoding="utf-8")
-    files = chapter_files(chapter.parent)
-    assert [p.name for p in files] == ["chapter-01.txt", "chapter-2.txt", "chapter-10.txt"]
+    files = chapters_to_build([], chapter.parent)
+    assert [p.path.name for p in files] == ["chapter-01.txt", "chapter-2.txt", "chapter-10.txt"]
     results = build(files[1:], load_config(tmp_path / "voices.yaml"), options)
     assert [str(ID3(r.output)["TRCK"]) for r in results] == ["2", "3"]
 
@@ -86,9 +87,8 @@ def test_track_numbers_follow_the_natural_order_of_the_chapters_folder(tmp_path:
 def test_a_one_voice_tweak_renders_only_that_characters_clips(tmp_path: Path) -> None:
     """Change Meredith's voice: her clips are made again (counted), nobody else's, and a
     chapter she does not speak in is left alone. A new chapter is the only one built."""
-    from narrator.build import script
-    from narrator.cast import assign_voices
-    from narrator.synth import plan
+    from narrator.voices.cast import assign_voices
+    from narrator.voices.synth import plan
 
     chapter, options = _tone_project(tmp_path)
     (chapter.parent / "chapter-02.txt").write_text(
@@ -97,7 +97,7 @@ def test_a_one_voice_tweak_renders_only_that_characters_clips(tmp_path: Path) ->
     cast = "engine: tone\ncharacters:\n  Izzie: {gender: female}\n  Alex: {gender: male}\n"
     (tmp_path / "voices.yaml").write_text(cast + "  Meredith: {gender: female}\n", encoding="utf-8")
     config = load_config(tmp_path / "voices.yaml")
-    files = chapter_files(chapter.parent)
+    files = chapters_to_build([], chapter.parent)
     first = build(files, config, options)
     assert [r.up_to_date for r in first] == [False, False]
 
@@ -106,7 +106,8 @@ def test_a_one_voice_tweak_renders_only_that_characters_clips(tmp_path: Path) ->
     )
     tweaked = load_config(tmp_path / "voices.yaml")
     meredith = assign_voices(tweaked)["Meredith"]
-    chunks = plan(*script(chapter, tweaked), assign_voices(tweaked))
+    scripted = script(chapter, tweaked)
+    chunks = plan(scripted.chapter, scripted.segments, assign_voices(tweaked))
     hers = {c.speech for c in chunks if c.voice == meredith}
     assert len(hers) > 10
     second = build(files, tweaked, options)
@@ -115,7 +116,7 @@ def test_a_one_voice_tweak_renders_only_that_characters_clips(tmp_path: Path) ->
     assert second[1].up_to_date  # she does not speak in chapter 2
 
     (chapter.parent / "chapter-03.txt").write_text('"New," Izzie says.\n', encoding="utf-8")
-    third = build(chapter_files(chapter.parent), tweaked, options)
+    third = build(chapters_to_build([], chapter.parent), tweaked, options)
     # The others stay as they are, bytes and all: a published episode does not change.
     assert [(r.up_to_date, r.retagged) for r in third] == [
         (True, False),
@@ -123,9 +124,9 @@ def test_a_one_voice_tweak_renders_only_that_characters_clips(tmp_path: Path) ->
         (False, False),
     ]
     assert [str(ID3(r.output)["TRCK"]) for r in third] == ["1", "2", "3"]
-    assert [r.up_to_date for r in build(chapter_files(chapter.parent), tweaked, options)] == [
-        True
-    ] * 3
+    assert [
+        r.up_to_date for r in build(chapters_to_build([], chapter.parent), tweaked, options)
+    ] == [True] * 3
 
     # A new book title changes every chapter's tags and none of their sound.
     (tmp_path / "voices.yaml").write_text(
@@ -133,7 +134,9 @@ def test_a_one_voice_tweak_renders_only_that_characters_clips(tmp_path: Path) ->
         encoding="utf-8",
     )
     sound = [_pcm_digest(r.output) for r in third]
-    renamed = build(chapter_files(chapter.parent), load_config(tmp_path / "voices.yaml"), options)
+    renamed = build(
+        chapters_to_build([], chapter.parent), load_config(tmp_path / "voices.yaml"), options
+    )
     assert [(r.retagged, r.rendered) for r in renamed] == [(True, 0)] * 3
     assert [str(ID3(r.output)["TALB"]) for r in renamed] == ["Renamed"] * 3
     assert [_pcm_digest(r.output) for r in renamed] == sound
@@ -163,10 +166,10 @@ def test_engines_mix_per_voice(tmp_path: Path) -> None:
     )
     config = load_config(tmp_path / "voices.yaml")
     options = BuildOptions(out_dir=tmp_path / "output", cache_dir=tmp_path / "cache")
-    [result] = build([chapter], config, options)
+    [result] = build(chapters_to_build([chapter]), config, options)
     assert result.clips == 3
     assert float(_probe(result.output)["duration"]) > 2.0
-    from narrator.cast import assign_voices
+    from narrator.voices.cast import assign_voices
 
     engines = {name: voice.engine for name, voice in assign_voices(config).items()}
     assert (engines["narrator"], engines["Izzie"], engines["Alex"]) == ("piper", "espeak", "espeak")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from narrator.cast import PALETTES, assign_voices
 from narrator.model import Character, Config, Voice, VoiceSettings
+from narrator.voices.cast import PALETTES, assign_voices
 
 
 def _config(*characters: Character, **fields: object) -> Config:

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from narrator import engines
 from narrator.cli import main
 
 from .conftest import requires_tool
@@ -17,12 +16,6 @@ from .conftest import requires_tool
 
 def run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args))
-
-
-@pytest.fixture(autouse=True)
-def fresh_engines() -> None:
-    """Engines are cached per process; tests that hide tools need fresh ones."""
-    engines.get_engine.cache_clear()
 
 
 def test_script_json_has_the_design_md_shape(project: Path) -> None:
@@ -161,16 +154,10 @@ def test_missing_espeak_ng_binary(project: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_missing_ffmpeg(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from narrator import audio
-
     monkeypatch.setenv("PATH", str(project))
-    audio.ffmpeg.cache_clear()
-    try:
-        assert _error(run("build")) == (
-            "Error: ffmpeg not found on PATH (install it: sudo apt-get install ffmpeg)"
-        )
-    finally:
-        audio.ffmpeg.cache_clear()
+    assert _error(run("build")) == (
+        "Error: ffmpeg not found on PATH (install it: sudo apt-get install ffmpeg)"
+    )
     assert not (project / "output" / "chapter-01.mp3").exists()
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from narrator.config import load_config
 from narrator.errors import ConfigError
-from narrator.model import Book, VoiceSettings
+from narrator.model import BookSettings, VoiceSettings
 
 from .conftest import ROOT
 
@@ -73,7 +73,9 @@ def test_project_voices_yaml_loads() -> None:
     assert izzie.gender == "female"
     assert izzie.aliases == ("Iz", "Izzie Stevens", "Stevens")
     assert izzie.voice == VoiceSettings(name="en-us+f3", rate=175, pitch=60)
-    assert config.book == Book(title="The (After) Life of the Party", author="Anonymous fan author")
+    assert config.book == BookSettings(
+        title="The (After) Life of the Party", author="Anonymous fan author"
+    )
     assert dict(config.pronounce) == {"Karev": "KAR-ev", "A/N": "author's note"}
     assert config.narrator.origin.endswith("voices.yaml:8: narrator.voice")
 

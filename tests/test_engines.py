@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from narrator.cast import NARRATOR_VOICE, PALETTES, UNKNOWN_VOICE
-from narrator.engines import ENGINES, get_engine
-from narrator.engines.pyttsx3 import MAX_CHARS, _pieces
 from narrator.errors import EngineError
 from narrator.model import Voice
+from narrator.voices.cast import NARRATOR_VOICE, PALETTES, UNKNOWN_VOICE
+from narrator.voices.engines import ENGINES, get_engine
+from narrator.voices.engines.pyttsx3 import MAX_CHARS, _pieces
 
 from .acoustics import median_f0, median_f0_ratio, rms
 from .conftest import requires_tool

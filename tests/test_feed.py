@@ -13,10 +13,11 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 
-from narrator.build import BuildOptions, build, chapter_files
+from narrator.build import build, chapters_to_build
 from narrator.cli import main
 from narrator.config import load_config
-from narrator.feed import PODCAST_NS, podcast_guid, refresh
+from narrator.model import BuildOptions
+from narrator.publish.feed import PODCAST_NS, podcast_guid, refresh
 
 from .conftest import SEED, requires_tool
 
@@ -65,7 +66,7 @@ def make_book(
         encoding="utf-8",
     )
     options = BuildOptions(out_dir=root / "output", cache_dir=root / "cache")
-    build(chapter_files(root / "chapters"), load_config(root / "voices.yaml"), options)
+    build(chapters_to_build([], root / "chapters"), load_config(root / "voices.yaml"), options)
     return root / "voices.yaml", options
 
 
@@ -158,14 +159,14 @@ def test_rebuilds_keep_guid_length_and_date_and_a_new_chapter_comes_last(tmp_pat
     first = _feed_items(options.out_dir)
     config = load_config(config_path)
 
-    build(chapter_files(tmp_path / "chapters"), config, options)  # nothing to do
+    build(chapters_to_build([], tmp_path / "chapters"), config, options)  # nothing to do
     assert _feed_items(options.out_dir) == first
     forced = BuildOptions(out_dir=options.out_dir, cache_dir=options.cache_dir, force=True)
-    build(chapter_files(tmp_path / "chapters"), config, forced)  # everything made again
+    build(chapters_to_build([], tmp_path / "chapters"), config, forced)  # everything made again
     assert _feed_items(options.out_dir) == first
 
     (tmp_path / "chapters" / "chapter-03.txt").write_text(THIRD_CHAPTER, encoding="utf-8")
-    build(chapter_files(tmp_path / "chapters"), config, options)
+    build(chapters_to_build([], tmp_path / "chapters"), config, options)
     after = _feed_items(options.out_dir)
     assert after[:2] == first
     dates = [email.utils.parsedate_to_datetime(item["published"]) for item in after]
@@ -203,7 +204,7 @@ def test_damaged_feed_state_does_not_stop_the_feed(tmp_path: Path) -> None:
     config_path, options = make_book(tmp_path, short=True)
     state = options.out_dir / ".narrator" / "feed.json"
     state.write_text("{not json", encoding="utf-8")
-    build(chapter_files(tmp_path / "chapters"), load_config(config_path), options)
+    build(chapters_to_build([], tmp_path / "chapters"), load_config(config_path), options)
     parsed = feedparser.parse((options.out_dir / "feed.xml").read_bytes())
     assert not parsed.bozo
     assert len(parsed.entries) == 2

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from narrator.cli import main
 from narrator.errors import InputError
-from narrator.formats import html, markdown, read_parts
-from narrator.ingest import ingest, ingest_all
+from narrator.text.formats import html, markdown, read_parts
+from narrator.text.ingest import ingest, ingest_all
 
 from .books import DINER, ao3_html, cover_jpeg, epub
 from .conftest import requires_tool

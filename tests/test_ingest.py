@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from narrator.errors import InputError
-from narrator.ingest import chapter_from_text, ingest, paragraph_spans, title_for
+from narrator.text.ingest import chapter_from_text, ingest, paragraph_spans, title_for
 
 from .conftest import SEED
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from narrator.attribute.discover import discover
 from narrator.cli import main
 from narrator.config import load_config
-from narrator.ingest import chapter_from_text
+from narrator.text.ingest import chapter_from_text
 
 from .conftest import requires_tool
 

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from narrator.attribute import apply_overrides, cautious
 from narrator.cli import main
-from narrator.config import load_overrides, overrides_path
+from narrator.config.corrections import corrections_path, load_corrections
 from narrator.errors import ConfigError
-from narrator.model import Character, Override, Segment
+from narrator.model import ChapterRef, Character, Override, Segment
 
 CAST = (Character("Izzie", ("Iz",), "female"), Character("Alex", ("Karev",), "male"))
 
@@ -22,7 +22,7 @@ def _quote(index: int, text: str, speaker: str = "Alex", confidence: float = 0.9
 
 
 def test_corrections_file_sits_beside_the_chapter() -> None:
-    assert overrides_path(Path("chapters/chapter-01.txt")) == Path(
+    assert corrections_path(ChapterRef(Path("chapters/chapter-01.txt"))) == Path(
         "chapters/chapter-01.speakers.yaml"
     )
 
@@ -34,7 +34,7 @@ def test_corrections_are_read_with_aliases_resolved(tmp_path: Path) -> None:
         "- quote: Not speech at all.\n  speaker: narrator\n",
         encoding="utf-8",
     )
-    assert load_overrides(path, CAST) == (
+    assert load_corrections(path, CAST) == (
         Override("Hey,", "Izzie", 2),
         Override("Not speech at all.", "narrator", 1),
     )
@@ -56,7 +56,7 @@ def test_bad_corrections_name_their_line(tmp_path: Path, content: str, message: 
     path = tmp_path / "c.speakers.yaml"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
-        load_overrides(path, CAST)
+        load_corrections(path, CAST)
     assert str(caught.value).startswith(f"{path}:{message}")
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from narrator.ingest import chapter_from_text, ingest, is_scene_break, paragraph_spans
 from narrator.model import Chapter, Segment
-from narrator.segment import QUOTE_MARKS, segment
+from narrator.text.ingest import chapter_from_text, ingest, is_scene_break, paragraph_spans
+from narrator.text.segment import QUOTE_MARKS, segment
 
 _MARKS = ['"', "\u201c", "\u201d", "'", "\u2018", "\u2019", "\u00ab", "\u00bb", "\u201e"]
 _WORDS = [

@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from lxml import html
 
 from narrator.cli import main
-from narrator.review import speaker_colours
-from narrator.serve import open_server
+from narrator.commands.review import speaker_colours
+from narrator.publish.serve import open_server
 
 from .conftest import ROOT, requires_tool
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from narrator.ingest import chapter_from_text, ingest
 from narrator.model import Chapter, Segment
-from narrator.segment import segment
+from narrator.text.ingest import chapter_from_text, ingest
+from narrator.text.segment import segment
 
 from .conftest import SEED
 from .test_properties import check_segments

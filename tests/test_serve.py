@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from narrator.serve import OutputServer, open_server
+from narrator.publish.serve import OutputServer, open_server
 
 from .conftest import requires_tool
 from .test_feed import THIRD_CHAPTER, make_book

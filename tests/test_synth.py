@@ -6,14 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from narrator import synth
 from narrator.attribute import attribute
-from narrator.cast import assign_voices
-from narrator.engines import get_engine
-from narrator.ingest import chapter_from_text
 from narrator.model import Character, Config, Voice
-from narrator.segment import segment
-from narrator.synth import ClipCache, Synthesis, lexicon, plan, read_samples, speakable
+from narrator.text.ingest import chapter_from_text
+from narrator.text.segment import segment
+from narrator.voices import synth
+from narrator.voices.cache import ClipCache, read_samples
+from narrator.voices.cast import assign_voices
+from narrator.voices.engines import EngineSet, get_engine
+from narrator.voices.synth import Synthesis, lexicon, plan, speakable
 
 TONE = Voice("tone", "a", 175, 50, 1.0)
 CAST = (Character("Izzie", (), "female"), Character("Alex", (), "male"))
@@ -67,15 +68,15 @@ def test_the_lexicon_reaches_the_engine_but_not_the_transcript() -> None:
 def test_cache_reuses_clips_and_remakes_damaged_ones(tmp_path: Path) -> None:
     cache = ClipCache(tmp_path)
     chunks = _chunks("One sentence here. Another one there.")
-    first = Synthesis(chunks, cache)
+    first = Synthesis(chunks, cache, EngineSet())
     assert first.rendered == 2
     made = list(first)
-    again = Synthesis(chunks, cache)
+    again = Synthesis(chunks, cache, EngineSet())
     assert again.rendered == 0
     assert [read_samples(c) for c in again] == [read_samples(c) for c in made]
     damaged = made[0].path
     damaged.write_bytes(damaged.read_bytes()[: damaged.stat().st_size // 2])
-    repaired = Synthesis(chunks, cache)
+    repaired = Synthesis(chunks, cache, EngineSet())
     assert repaired.rendered == 1
     assert read_samples(next(iter(repaired))) == read_samples(made[0])
 
@@ -95,10 +96,14 @@ def test_parallel_rendering_gives_the_same_clips_in_the_same_order(
     monkeypatch.setattr(synth, "PARALLEL_MIN_CLIPS", 10)
     text = " ".join(f"Sentence {i} of the parallel test." for i in range(40))
     chunks = _chunks(text)
-    serial = Synthesis(chunks, ClipCache(tmp_path / "serial"), jobs=1)
+    serial = Synthesis(chunks, ClipCache(tmp_path / "serial"), EngineSet(), jobs=1)
     seen: list[tuple[int, int]] = []
     parallel = Synthesis(
-        chunks, ClipCache(tmp_path / "parallel"), jobs=2, progress=lambda d, t: seen.append((d, t))
+        chunks,
+        ClipCache(tmp_path / "parallel"),
+        EngineSet(),
+        jobs=2,
+        progress=lambda d, t: seen.append((d, t)),
     )
     assert (serial.parallel, parallel.parallel) == (False, True)
     assert parallel.rendered == 40
@@ -110,6 +115,6 @@ def test_parallel_rendering_gives_the_same_clips_in_the_same_order(
 def test_clips_are_rendered_only_when_asked_for(tmp_path: Path) -> None:
     """Assembly can start encoding the first clip before the last one exists."""
     chunks = _chunks("First sentence. Second sentence. Third sentence.")
-    clips = iter(Synthesis(chunks, ClipCache(tmp_path)))
+    clips = iter(Synthesis(chunks, ClipCache(tmp_path), EngineSet()))
     next(clips)
     assert len(list(tmp_path.rglob("*.wav"))) == 1

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from narrator.attribute.names import Cast, first_person_narrator
-from narrator.attribute.tags import Tag, TagReader
-from narrator.ingest import chapter_from_text
+from narrator.attribute.names import NameIndex, first_person_narrator
+from narrator.attribute.speech_tags import Tag, TagReader
 from narrator.model import Character
-from narrator.segment import segment
+from narrator.text.ingest import chapter_from_text
+from narrator.text.segment import segment
 
 CAST = (
     Character("Izzie", ("Iz",), "female"),
@@ -32,7 +32,7 @@ CAST = (
     Character("Colonel Brandon", (), "male"),
     Character("Colonel Fitzwilliam", (), "male"),
 )
-READER = TagReader(Cast(CAST))
+READER = TagReader(NameIndex(CAST))
 
 
 def name(character: str, **fields: object) -> Tag:
@@ -105,7 +105,7 @@ def test_first_person_narrator_is_found_from_the_text() -> None:
         ]
         * 8
     )
-    cast = Cast((Character("Jake", (), "male"), Character("Bill", (), "male")))
+    cast = NameIndex((Character("Jake", (), "male"), Character("Bill", (), "male")))
     chapter = chapter_from_text(story, Path("c.txt"))
     assert first_person_narrator(segment(chapter), cast) == "Jake"
     third = story.replace("I walked in and I sat down. My", "He walked in and he sat down. His")

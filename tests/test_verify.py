@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from narrator.cli import main
-from narrator.ingest import chapter_from_text
-from narrator.segment import segment
-from narrator.transcript import read_vtt
-from narrator.verify import compare, listening_windows, normalise, script_words
+from narrator.commands.verify import compare, listening_windows, normalise, script_words
+from narrator.publish.transcript import Cue, TimedText, read_vtt, to_vtt
+from narrator.text.ingest import chapter_from_text
+from narrator.text.segment import segment
 
 from .conftest import ROOT, SEED, requires_tool
 
@@ -60,8 +60,8 @@ def test_a_dropped_sentence_is_found_with_its_line_and_time() -> None:
     sentence = "He watches the rain run down the window of the diner."
     start = TEXT.index(sentence)
     heard = [w.norm for w in words if not start <= w.offset < start + len(sentence)]
-    times = [(0.0, 9.2, "Izzie pours two mugs of coffee"), (9.5, 11.0, "Alex doesn't answer."),
-             (11.25, 15.0, sentence)]  # fmt: skip
+    times = [TimedText(0.0, 9.2, "Izzie pours two mugs of coffee", 0),
+             TimedText(9.5, 11.0, "Alex doesn't answer.", 1), TimedText(11.25, 15.0, sentence, 2)]  # fmt: skip
     report = compare(words, heard, chapter=chapter, times=times)
     (finding,) = report.findings
     assert finding.missing == 11
@@ -73,20 +73,28 @@ def test_a_dropped_sentence_is_found_with_its_line_and_time() -> None:
     assert compare(words, heard, chapter=chapter).findings[0].missing == 10
 
 
-def test_read_vtt_gives_cue_starts_and_plain_text() -> None:
+def test_read_vtt_gives_cue_times_plain_text_and_segment() -> None:
     vtt = "WEBVTT\n\n1\n00:01:02.500 --> 00:01:04.000\n<v Izzie>Fish &amp; chips?\n"
-    assert read_vtt(vtt) == [(62.5, 64.0, "Fish & chips?")]
+    assert read_vtt(vtt) == [TimedText(62.5, 64.0, "Fish & chips?", None)]
+    cues = [
+        Cue(62.5, 64.0, "Izzie", "Fish & chips?", 7, 0),
+        Cue(64.5, 65.0, "narrator", "No.", 8, 0),
+    ]
+    assert read_vtt(to_vtt(cues)) == [
+        TimedText(62.5, 64.0, "Fish & chips?", 7),
+        TimedText(64.5, 65.0, "No.", 8),
+    ]
 
 
 def test_listening_windows_hold_whole_sentences_under_thirty_seconds() -> None:
-    cues = [(float(s), s + 4.0, "words") for s in range(0, 100, 5)]
+    cues = [TimedText(float(s), s + 4.0, "words", n) for n, s in enumerate(range(0, 100, 5))]
     windows = listening_windows(cues)
     pairs = list(zip(windows[::2], windows[1::2], strict=True))
     assert pairs[0][0] == 0.0
     assert all(end - start < 30 for start, end in pairs)
     assert all(b[0] >= a[1] - 0.3 for a, b in itertools.pairwise(pairs))
     assert pairs[-1][1] == pytest.approx(99.15)
-    starts = {s for s, _, _ in cues}
+    starts = {cue.start_seconds for cue in cues}
     assert all(round(start + 0.15, 6) in starts for start, _ in pairs[1:])
 
 
@@ -132,8 +140,8 @@ def test_verify_catches_a_sentence_cut_from_the_audio(
     mp3 = project / "output" / "chapter-01.mp3"
     cues = read_vtt(mp3.with_suffix(".vtt").read_text(encoding="utf-8"))
     # The first narration sentence of 9 words or more after the opening: cut it out.
-    k = next(k for k, (_, _, text) in enumerate(cues) if k > 3 and len(normalise(text)) >= 9)
-    (start, _, sentence), (end, _, _) = cues[k], cues[k + 1]
+    k = next(k for k, cue in enumerate(cues) if k > 3 and len(normalise(cue.text)) >= 9)
+    start, sentence, end = cues[k].start_seconds, cues[k].text, cues[k + 1].start_seconds
     cut = tmp_path / "cut.mp3"
     subprocess.run(
         ["ffmpeg", "-v", "error", "-i", mp3, "-af",

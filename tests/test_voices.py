@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from narrator.cast import assign_voices
 from narrator.config import load_config
-from narrator.engines import get_engine
 from narrator.model import Character, Config, Voice
+from narrator.voices.cast import assign_voices
+from narrator.voices.engines import get_engine
 
 from .acoustics import median_f0, spectral_centroid
 from .conftest import ROOT, requires_tool

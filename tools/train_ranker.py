@@ -23,12 +23,12 @@ from pathlib import Path
 
 import numpy as np
 
-from narrator.attribute.names import Cast
+from narrator.attribute.names import NameIndex
 from narrator.attribute.ranker import WEIGHTS_FILE, Evidence, Model, decode, local_scores
 from narrator.attribute.sieve import Sieve
 from narrator.config import load_config
-from narrator.ingest import ingest
-from narrator.segment import segment
+from narrator.text.ingest import ingest
+from narrator.text.segment import segment
 
 L2: float = 1.0
 STEPS: int = 1500
@@ -59,7 +59,7 @@ def load_novel(folder: Path) -> Novel:
     """Run narrator's stages on a dev novel and align its gold quotations."""
     config = load_config(folder / "voices.yaml")
     chapter = ingest(folder / "chapter.txt")
-    sieve = Sieve(segment(chapter), Cast(config.characters))
+    sieve = Sieve(segment(chapter), NameIndex(config.characters))
     segments = sieve.run()
     dialogue = [i for i, s in enumerate(segments) if s.kind == "dialogue"]
     starts = [segments[i].start for i in dialogue]

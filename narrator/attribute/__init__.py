@@ -18,23 +18,23 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING, Final
 
-from narrator.attribute.names import Cast, Mention, unlisted_names
+from narrator.attribute.names import Mention, NameIndex, unlisted_names
+from narrator.attribute.overrides import apply_overrides, cautious
 from narrator.attribute.ranker import rerank, shipped_model
 from narrator.attribute.sieve import Sieve
-from narrator.model import NARRATOR, UNKNOWN
+from narrator.model import UNKNOWN
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from narrator.model import Character, Override, Segment
+    from narrator.model import Character, Segment
 
 __all__ = [
     "LOW_CONFIDENCE",
-    "Cast",
     "Mention",
+    "NameIndex",
     "apply_overrides",
     "attribute",
     "cautious",
@@ -54,46 +54,7 @@ def doubtful(seg: Segment) -> bool:
 
 def attribute(segments: Sequence[Segment], characters: Sequence[Character]) -> tuple[Segment, ...]:
     """Copies of `segments` with every dialogue segment's speaker, rule and confidence filled."""
-    sieve = Sieve(segments, Cast(characters))
+    sieve = Sieve(segments, NameIndex(characters))
     found = sieve.run()
     model = shipped_model()
     return found if model is None else rerank(sieve, found, model)
-
-
-def apply_overrides(
-    segments: Sequence[Segment], overrides: Sequence[Override]
-) -> tuple[tuple[Segment, ...], list[Override]]:
-    """Segments with the user's corrections applied, and the corrections that matched no
-    quotation (its text was edited, say). A quote given to "narrator" becomes narration."""
-    wanted = {(o.quote, o.occurrence): o for o in overrides}
-    seen: dict[str, int] = {}
-    used: set[tuple[str, int]] = set()
-    out = []
-    for seg in segments:
-        if seg.kind == "dialogue":
-            text = " ".join(seg.text.split())
-            seen[text] = seen.get(text, 0) + 1
-            override = wanted.get((text, seen[text]))
-            if override is not None:
-                used.add((text, seen[text]))
-                if override.speaker == NARRATOR:
-                    seg = dataclasses.replace(
-                        seg, kind="narration", speaker=NARRATOR, rule=None, confidence=None
-                    )
-                else:
-                    seg = dataclasses.replace(
-                        seg, speaker=override.speaker, rule="override", confidence=1.0
-                    )
-        out.append(seg)
-    return tuple(out), [o for key, o in wanted.items() if key not in used]
-
-
-def cautious(segments: Sequence[Segment], min_confidence: float) -> tuple[Segment, ...]:
-    """Segments where a quote attributed with less than `min_confidence` is "unknown"
-    (spoken in the unknown voice) rather than given to a character on a guess."""
-    return tuple(
-        dataclasses.replace(seg, speaker=UNKNOWN)
-        if seg.kind == "dialogue" and (seg.confidence or 0.0) < min_confidence
-        else seg
-        for seg in segments
-    )

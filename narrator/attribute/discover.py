@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
-from narrator.english import SPEECH_VERBS, TITLES, is_verb_like, lemma
-from narrator.segment import segment
+from narrator.text.english import SPEECH_VERBS, TITLES, is_verb_like, lemma
+from narrator.text.segment import segment
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from narrator.english import RANKS, TITLES
+from narrator.text.english import RANKS, TITLES
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -31,7 +31,7 @@ def _spelling(name: str) -> str:
     return r"\s+".join(re.escape(part) for part in name.split())
 
 
-class Cast:
+class NameIndex:
     """The characters' names and aliases, compiled for finding mentions in text."""
 
     def __init__(self, characters: Sequence[Character]) -> None:
@@ -119,7 +119,7 @@ def unlisted_names(chapter: Chapter, characters: Sequence[Character]) -> list[tu
     A capitalised word that only ever starts a sentence is not counted: it is more likely
     an ordinary word than a name.
     """
-    known = set(Cast(characters).surface)
+    known = set(NameIndex(characters).surface)
     counts: dict[str, int] = {}
     inside: set[str] = set()
     for paragraph in chapter.paragraphs:
@@ -143,7 +143,7 @@ _FIRST_PERSON_RATE: Final = 15.0
 person (measured: 34-44 in first-person novels, at most 6 in third-person ones)."""
 
 
-def first_person_narrator(segments: Sequence[Segment], cast: Cast) -> str | None:
+def first_person_narrator(segments: Sequence[Segment], cast: NameIndex) -> str | None:
     """The character who tells the story as "I", when the story is told that way.
 
     A first-person narrator's name is rare in the narration (they are "I" there) but

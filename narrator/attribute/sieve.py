@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
-from narrator.attribute.names import Cast, Mention, first_person_narrator
-from narrator.attribute.tags import Tag, TagReader
-from narrator.english import PRONOUNS, is_verb_like
+from narrator.attribute.names import Mention, NameIndex, first_person_narrator
+from narrator.attribute.speech_tags import Tag, TagReader
 from narrator.model import UNKNOWN, Gender, Segment
+from narrator.text.english import PRONOUNS, is_verb_like
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -54,7 +54,7 @@ class Turn:
 
 
 class Sieve:
-    def __init__(self, segments: Sequence[Segment], cast: Cast) -> None:
+    def __init__(self, segments: Sequence[Segment], cast: NameIndex) -> None:
         self.segments = list(segments)
         self.cast = cast
         self.verdicts: dict[int, Verdict] = {}

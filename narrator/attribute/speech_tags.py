@@ -1,0 +1,324 @@
+"""Speech tags: who the narration beside a quote says is speaking, by English word order.
+
+A tag after a quote names its speaker before or after a speech verb (`Izzie said`,
+`said Izzie`, `exclaimed the horrified Mrs. Rachel`, `Mr. Bounderby put in`); a tag before
+a quote ends in a comma or colon after its speech verb (`Robert Cohn said:`, `the Mouse,
+who seemed a person of authority, called out,`, `thus accosted by Miss Bingley,`). The
+speaker can also be a pronoun ("she said"), "I", or a description ("said the old man").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final, Literal
+
+from narrator.text.english import (
+    AUXILIARIES,
+    GENDERED_NOUNS,
+    PRONOUNS,
+    SPEECH_NOUNS,
+    SPEECH_VERBS,
+    is_verb_like,
+    lemma,
+)
+
+if TYPE_CHECKING:
+    from narrator.attribute.names import NameIndex
+    from narrator.model import Gender
+
+SubjectKind = Literal["name", "pronoun", "first-person", "description", "outsider"]
+
+_TOKEN: Final = re.compile(
+    r"(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Messrs|Rev|Col|Capt|Gen|Lt|Sgt)\.|[A-Za-z][A-Za-z'\u2019-]*"
+    r"|[,;:.!?\u2014\u2013()]"
+)
+"""Words (titles keep their full stop, so "Mr. Bennet" is not cut in two) and punctuation."""
+_CLAUSE_END: Final = frozenset(".;!?\u2014()")
+_PARTICLES: Final = {"put": "in", "broke": "in", "break": "in", "struck": "in", "strike": "in",
+                     "went": "on", "go": "on", "goes": "on", "going": "on", "cut": "in",
+                     "chimed": "in", "chime": "in", "took": "up", "piped": "up", "called": "out",
+                     "cried": "out", "spoke": "up", "burst": "out", "broken": "in"}  # fmt: skip
+"""Phrasal verbs of speech: `put in`, `broke in`, `went on`."""
+_SKIPPABLE: Final = frozenset(
+    """the a an his her their its my our your this that old young little poor good
+    elder younger other first second last whole""".split()
+)
+"""Words that may stand between an inverted speech verb and its subject."""
+_NEW_CLAUSE: Final = frozenset("and but or so then while when as though yet".split())
+"""A narration that opens with these after a quote starts a new clause, not a tag."""
+_SUBORDINATORS: Final = frozenset(
+    """where who whom whose which what how why when while as because that if though although
+    since until""".split()
+)
+"""A name just after these is the subject of a subordinate clause, not of the tag."""
+_DETERMINERS: Final = frozenset("the a an his her their this that my our your its".split())
+_PREPOSITIONS: Final = frozenset(
+    """of to with for at in on from about after before behind beside near towards toward
+    upon into onto over under against between among without than like""".split()
+)
+_NEGATIONS: Final = frozenset("not never n't nor".split())
+_REACH_AFTER: Final = 6
+"""A speech verb after a quote must come within this many words (`she said` ... )."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """The speaker a tag names, and how."""
+
+    kind: SubjectKind
+    character: str | None = None
+    """For "name": the character; for "description": the cast member with that
+    description for a name ("The Waiter"), if any."""
+    gender: Gender | None = None
+    """For "pronoun": he or she."""
+    speech: bool = True
+    """False when the verb is an action, not speech (`She smiled.`): a weaker clue."""
+    listeners: frozenset[str] = frozenset()
+    """Characters the tag says are spoken to (`said she to Charlotte`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+
+
+def _is_object_position(word: str) -> bool:
+    """Whether a name right after `word` is an object: after a preposition or a verb."""
+    lowered = word.lower()
+    if lowered in _PREPOSITIONS:
+        return True
+    return word.islower() and lowered not in AUXILIARIES and lowered.endswith(("ed", "ing"))
+
+
+class TagReader:
+    """Reads tags with one cast's names."""
+
+    def __init__(self, cast: NameIndex) -> None:
+        self.cast = cast
+
+    def after(self, text: str) -> Tag | None:
+        """The tag in the narration just after a quote, if its first clause is one."""
+        self._index(text)
+        tokens = self._clause(text, first=True)
+        if tokens and tokens[0].text.lower() in _NEW_CLAUSE:
+            return None
+        words = [t for t in tokens if t.text[0].isalpha()]
+        verb = next(
+            (i for i, t in enumerate(tokens[: _REACH_AFTER + 2]) if self._is_speech(tokens, i)),
+            None,
+        )
+        if verb is not None:
+            before = tokens[:verb]
+            subject = self._last_subject(text, before) or self._subject_after(text, tokens, verb)
+            if subject is not None:
+                return self._with_listeners(text, tokens, subject)
+            described = self._description(before) or self._description(tokens[verb + 1 :])
+            return described or self._outsider(tokens, verb) or Tag("description")
+        # `was Marilla's comment`, `was her reply`
+        noun = self._speech_noun_owner(text, tokens)
+        if noun is not None:
+            return noun
+        # An action right after the quote: `Izzie's eyes are ...`, `He hears ...`.
+        if words and words[0] is tokens[0]:
+            subject = self._subject(text, words[0], possessive_ok=True)
+            if (
+                subject is not None
+                and len(words) > 1
+                and (
+                    is_verb_like(words[1].text)
+                    or text[words[0].end :].startswith(("'s", "\u2019s"))
+                )
+            ):
+                return Tag(subject.kind, subject.character, subject.gender, speech=False)
+        return None
+
+    def before(self, text: str) -> Tag | None:
+        """The tag in the narration just before a quote (its last sentence)."""
+        self._index(text)
+        tokens = self._clause(text, first=False)
+        verbs = [i for i in range(len(tokens)) if self._is_speech(tokens, i)]
+        # `said,` / `replied:` / `called out "...` / `said severely "...`: the verb leads
+        # straight into the quote.
+        introduces = text.rstrip().endswith((",", ":")) or bool(
+            verbs and tokens and verbs[-1] >= len(tokens) - 2 and tokens[-1].text[0].isalpha()
+        )
+        if verbs and introduces:
+            verb = verbs[-1]
+            subject = self._passive_agent(text, tokens, verb) or self._last_subject(
+                text, tokens[:verb], strict=True
+            )
+            if subject is None:
+                subject = self._first_subject(text, tokens[:verb])
+            if subject is None:
+                subject = self._subject_after(text, tokens, verb) or self._description(
+                    tokens[:verb]
+                )
+            if subject is not None:
+                return self._with_listeners(text, tokens, subject)
+        subject = self._first_subject(text, tokens)
+        if subject is not None:
+            return Tag(subject.kind, subject.character, subject.gender, speech=False)
+        return None
+
+    # -- pieces ----------------------------------------------------------------
+
+    def _clause(self, text: str, *, first: bool) -> list[_Token]:
+        tokens = [_Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+        if first:
+            # Skip leading punctuation (`, she said`), stop at the clause's end.
+            while tokens and not tokens[0].text[0].isalpha():
+                tokens.pop(0)
+            for i, token in enumerate(tokens):
+                if token.text in _CLAUSE_END:
+                    return tokens[:i]
+            return tokens
+        # The last sentence-like stretch before the quote.
+        for i in range(len(tokens) - 2, -1, -1):
+            if tokens[i].text in ".;!?":
+                return tokens[i + 1 :]
+        return tokens
+
+    def _index(self, text: str) -> None:
+        """Find the names in `text` once: where each starts, and what lies inside one."""
+        self._starts = {m.start: m for m in self.cast.mentions(text)}
+        self._inside = {i for m in self._starts.values() for i in range(m.start + 1, m.end)}
+
+    def _is_speech(self, tokens: list[_Token], i: int) -> bool:
+        word = tokens[i].text
+        if not word[0].isalpha() or (word[0].isupper() and i > 0):
+            return False
+        if any(t.text.lower() in _NEGATIONS for t in tokens[max(0, i - 2) : i]):
+            return False  # `did not answer`
+        particle = _PARTICLES.get(word.lower())
+        if particle and i + 1 < len(tokens) and tokens[i + 1].text.lower() == particle:
+            return True
+        return lemma(word) in SPEECH_VERBS and word.lower() not in ("note", "notes")
+
+    def _subject(self, text: str, token: _Token, *, possessive_ok: bool = False) -> Tag | None:
+        mention = self._starts.get(token.start)
+        if mention is not None:
+            return Tag("name", mention.character)
+        if token.start in self._inside:
+            return None  # "Cavendish" of "Mary Cavendish"
+        if token.text == "I":
+            return Tag("first-person")
+        gender = PRONOUNS.get(token.text.lower())
+        return Tag("pronoun", gender=gender) if gender else None
+
+    def _last_subject(self, text: str, tokens: list[_Token], *, strict: bool = False) -> Tag | None:
+        """The subject nearest before the verb: a name or pronoun followed by a verb-like
+        word, an adverb, the verb itself, or a comma opening an aside (`the Mouse, who ...,`)."""
+        for i in range(len(tokens) - 1, -1, -1):
+            token = tokens[i]
+            if not token.text[0].isalpha():
+                continue
+            subject = self._subject(text, token)
+            if subject is None:
+                continue
+            earlier = [t for t in tokens[:i] if t.text[0].isalpha()][-1:]
+            if strict and earlier and earlier[0].text.lower() in _SUBORDINATORS:
+                continue  # `where Anne was standing`
+            if strict and earlier and _is_object_position(earlier[0].text):
+                continue  # `in the absence of Miss Bartlett`, `snubbing George`
+            end = self._mention_end(text, token)
+            following = [t for t in tokens if t.start >= end][:1]
+            nxt = following[0].text if following else ""
+            if not strict or not nxt or nxt == "," or nxt.endswith("ly") or is_verb_like(nxt):
+                return subject
+            if nxt.lower() in ("and", "to", "of", "with"):
+                continue
+        return None
+
+    def _first_subject(self, text: str, tokens: list[_Token]) -> Tag | None:
+        words = [t for t in tokens if t.text[0].isalpha()]
+        return self._subject(text, words[0]) if words else None
+
+    def _mention_end(self, text: str, token: _Token) -> int:
+        mention = self._starts.get(token.start)
+        return mention.end if mention is not None else token.end
+
+    def _subject_after(self, text: str, tokens: list[_Token], verb: int) -> Tag | None:
+        """Inverted order: `said Izzie`, `exclaimed the horrified Mrs. Rachel`, `said he`."""
+        start = verb + 1
+        if start < len(tokens) and tokens[start].text.lower() in _PARTICLES.values():
+            start += 1
+        for token in tokens[start : start + 5]:
+            if not token.text[0].isalpha():
+                return None
+            subject = self._subject(text, token)
+            if subject is not None:
+                return subject
+            if not token.text.islower():
+                return None  # a capitalised word that is no name: not this tag's subject
+        return None
+
+    def _outsider(self, tokens: list[_Token], verb: int) -> Tag | None:
+        """`Bailey says`, `said Dr. Webber`: a speaker named right beside the verb who is
+        not in the cast (so the quote is nobody's in it)."""
+        beside = tokens[:1] if 1 <= verb <= 3 else []  # `Richard Webber says`
+        after = tokens[verb + 1 : verb + 2]
+        for token in (*beside, *after):
+            word = token.text
+            if (
+                word[0].isupper()
+                and word != "I"
+                and word.lower() not in PRONOUNS
+                and word.lower() not in _DETERMINERS
+                and token.start not in self._inside
+            ):
+                return Tag("outsider")
+        return None
+
+    def _passive_agent(self, text: str, tokens: list[_Token], verb: int) -> Tag | None:
+        """`thus accosted by Miss Bingley,`: the agent after "by"."""
+        for i in range(verb + 1, min(len(tokens), verb + 4)):
+            if tokens[i].text == "by" and i + 1 < len(tokens):
+                return self._subject(text, tokens[i + 1])
+        return None
+
+    def _description(self, tokens: list[_Token]) -> Tag | None:
+        """`the worthy woman`, `his lady`, `that brisk official`: a described speaker, with
+        a gender when a word of the description carries one."""
+        words = [t.text.lower() for t in tokens[:5] if t.text[0].isalpha()]
+        if not words or words[0] not in _DETERMINERS:
+            return None
+        gender = next((GENDERED_NOUNS[w] for w in words[1:] if w in GENDERED_NOUNS), None)
+        # `said the drummer` when the cast has "The Drummer": longest description first.
+        described = next(
+            (
+                self.cast.described[phrase]
+                for n in range(len(words) - 1, 0, -1)
+                if (phrase := " ".join(words[1 : 1 + n])) in self.cast.described
+            ),
+            None,
+        )
+        return Tag("description", described, gender=gender)
+
+    def _speech_noun_owner(self, text: str, tokens: list[_Token]) -> Tag | None:
+        words = [t for t in tokens[:6] if t.text[0].isalpha()]
+        if len(words) < 3 or words[0].text.lower() not in ("was", "came"):
+            return None
+        for i, token in enumerate(words[1:4], start=1):
+            if lemma(token.text) in SPEECH_NOUNS or token.text.lower() in SPEECH_NOUNS:
+                owner = words[1]
+                subject = self._subject(text, owner)
+                if subject is not None and owner.text.lower() not in ("he", "she"):
+                    return subject
+                gender = {"his": "male", "her": "female"}.get(owner.text.lower())
+                return Tag("pronoun", gender=gender) if gender else None  # type: ignore[arg-type]
+            if i > 2:
+                break
+        return None
+
+    def _with_listeners(self, text: str, tokens: list[_Token], subject: Tag) -> Tag:
+        listeners = set()
+        for i, token in enumerate(tokens[:-1]):
+            if token.text == "to":
+                target = tokens[i + 1]
+                mention = self._starts.get(target.start)
+                if mention is not None:
+                    listeners.add(mention.character)
+        return Tag(subject.kind, subject.character, subject.gender, True, frozenset(listeners))

@@ -1,0 +1,271 @@
+"""Segment a chapter into narration sentences and quoted dialogue, with source offsets.
+
+Not every quotation is speech. These stay with the narrator:
+
+- quotes in blocks set apart from the prose (indented letters, verse);
+- mentions: a short quote run into its sentence after a word that is not a speech verb
+  (`labelled "ORANGE MARMALADE"`, `Giotto's "Ascension"`, scare quotes);
+- speech that is only imagined (`as much as to say "..."`, `instead of saying "..."`);
+- writing: a note, sign, telegram or letter quoted after what it is
+  (`It read: "..."`, `The telegram was in Spanish: "..."`);
+- readings: a quote that is wholly a quotation within it (`"'Come down, O maid'"`);
+- lines spoken in chorus (`"Prizes!" they all cried`, `said the others`): no one
+  character's voice fits them;
+- letters written out in quoted paragraphs, from the salutation (`"Dear Charlotte,"`),
+  with the address lines above it, to the signature below the closing (`"Yours,"`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from narrator.model import NARRATOR, UNKNOWN, Chapter, Kind, Paragraph, Segment
+from narrator.text.english import SPEECH_NOUNS, SPEECH_VERBS, lemma
+from narrator.text.quotes import DOUBLE, SINGLE, Quote, QuoteStyle, detect_style, find_quotes
+from narrator.text.sentences import sentence_spans
+
+_LOGGER = logging.getLogger(__name__)
+
+QUOTE_MARKS: Final = DOUBLE.marks + SINGLE.marks
+_WORDS: Final = re.compile(r"[A-Za-z]+")
+_SPEECH_VERB_REACH: Final = 4
+"""How many words before a quote a speech verb may stand (`said to herself "..."`)."""
+_MENTION_MAX_WORDS: Final = 6
+"""Titles, labels and scare quotes are short; a longer quote run into a sentence is speech."""
+_UNSPOKEN: Final = re.compile(
+    r"\b(?:as\s+(?:if|though|much\s+as)\s+to\s+(?:say|ask)"
+    r"|(?:useless|tempted|going|about|wanted|longed|meant|ready|dying|inclined)\s+to\s+"
+    r"(?:say|answer|reply|ask|retort)"
+    r"|instead\s+of\s+(?:saying|asking|answering)"
+    r"|(?:well|easy|no\s+use|useless|pointless)\s+(?:to\s+say|saying)"
+    r"|(?:might|would|could|should|must)\s+have\s+(?:said|quoted|asked|answered|replied)"
+    r"|(?:nearly|almost|never)\s+(?:\w+\s+){0,3}?(?:said|saying|asked|answered)"
+    r"|(?:he|she|they|I)\s+meant|(?:seemed|appeared)\s+to\s+say)\W*$",
+    re.IGNORECASE,
+)
+"""What comes before imagined speech: `as much as to say, "..."`, `She nearly said, "..."`."""
+_WRITTEN: Final = re.compile(
+    r"(?:\b(?:it|which|that|this)\s+(?:read|reads|ran|runs)\s*[:,]?"
+    r"|\b(?:card|postcard|telegram|wire|sign|notice|banner|inscription|label|address|tune"
+    r"|headline|poster|placard|epitaph|motto|legend)\b(?:\s+[\w,]+){0,4}\s*:"
+    r")\s*$",
+    re.IGNORECASE,
+)
+"""What comes before written words: `It read: "..."`, `a card from Budapest: "..."`."""
+_CHORUS: Final = re.compile(
+    r"^[\s,\u2014\u2013-]*(?:(?P<verb>[a-z]+)\s+)?"
+    r"(?:they(?:\s+(?:all|both))?|the\s+others|all\s+of\s+them|both\s+of\s+them|everyone"
+    r"|everybody|(?:quite\s+)?a\s+chorus(?:\s+of\s+\w+)?|the\s+(?:crowd|company|voices|others"
+    r"|ladies|gentlemen|men|women|children|girls|boys|soldiers|guests|servants|jury))\b"
+    r"(?:\s+(?P<after>[a-z]+))?(?:\s+(?P<third>[a-z]+))?"
+)
+"""A speech tag with a plural subject right after a quote: `they both cried`, `said the others`."""
+_SALUTATION: Final = re.compile(r"^(?:My\s+)?(?:Dear|Dearest|Darling)\s+[A-Z][^.!?]{0,40},$")
+_CLOSING: Final = re.compile(
+    r"^(?:Yours|Your\s|Believe\s+me|Ever\s|Sincerely|Affectionately|Faithfully|With\s+love"
+    r"|Love,|Truly)"
+)
+_LETTER_MAX_PARAGRAPHS: Final = 15
+_LETTERHEAD_MAX_WORDS: Final = 6
+
+
+@dataclass(slots=True)
+class _Found:
+    """A paragraph's quotations and which of them are speech."""
+
+    start: int
+    """Where the paragraph starts."""
+    quotes: list[Quote]
+    speech: list[bool]
+    whole: bool
+    """The paragraph is one quotation, mark to mark."""
+
+
+def segment(chapter: Chapter) -> tuple[Segment, ...]:
+    """Narration (one segment per sentence) and dialogue (one per quotation), in reading order."""
+    text = chapter.text
+    style = detect_style(text, [(p.start, p.end) for p in chapter.paragraphs])
+    if style is SINGLE:
+        _LOGGER.info("%s: dialogue is in single quotes", chapter.path)
+    found = [_find(text, paragraph, style) for paragraph in chapter.paragraphs]
+    _drop_letters(text, found)
+    out: list[Segment] = []
+    left_open = False
+    for number, (paragraph, here) in enumerate(zip(chapter.paragraphs, found, strict=True)):
+        quotes = [q for q, speech in zip(here.quotes, here.speech, strict=True) if speech]
+        continues = left_open and bool(quotes) and quotes[0].open_mark == paragraph.start
+        cursor = paragraph.start
+        for position, quote in enumerate(quotes):
+            for start, end in _narration(text, cursor, quote.open_mark):
+                out.append(_make(out, "narration", text, start, end, paragraph, number))
+            inner = _trim(text, quote.open_mark + 1, quote.end)
+            if inner is not None:
+                out.append(
+                    _make(
+                        out,
+                        "dialogue",
+                        text,
+                        *inner,
+                        paragraph,
+                        number,
+                        continues=continues and position == 0,
+                    )
+                )
+            cursor = quote.end + 1 if quote.closed else quote.end
+        for start, end in _narration(text, cursor, paragraph.end):
+            out.append(_make(out, "narration", text, start, end, paragraph, number))
+        left_open = bool(here.quotes) and not here.quotes[-1].closed
+    return tuple(out)
+
+
+def _find(text: str, paragraph: Paragraph, style: QuoteStyle) -> _Found:
+    # Letters and verse set apart from the prose are the narrator's to read.
+    quotes = [] if paragraph.block else find_quotes(text, paragraph.start, paragraph.end, style)
+    whole = (
+        len(quotes) == 1
+        and quotes[0].open_mark == paragraph.start
+        and quotes[0].closed
+        and quotes[0].end == paragraph.end - 1
+    )
+    speech = [_is_speech(text, paragraph.start, paragraph.end, quote, style) for quote in quotes]
+    return _Found(paragraph.start, quotes, speech, whole)
+
+
+def _is_speech(text: str, start: int, end: int, quote: Quote, style: QuoteStyle) -> bool:
+    before = text[max(start, quote.open_mark - 80) : quote.open_mark]
+    if _UNSPOKEN.search(before) or _WRITTEN.search(before):
+        return False
+    if quote.closed and _is_chorus(text[quote.end + 1 : min(end, quote.end + 60)]):
+        return False
+    if _is_reading(text, quote, style):
+        return False
+    return not _is_mention(text, start, quote)
+
+
+def _is_chorus(after: str) -> bool:
+    """Whether the text after a quote is a speech tag whose subject is a group."""
+    match = _CHORUS.match(after)
+    if match is None:
+        return False
+    words = [match.group(g) for g in ("verb", "after", "third") if match.group(g)]
+    return any(lemma(word) in SPEECH_VERBS for word in words)
+
+
+def _is_mention(text: str, start: int, quote: Quote) -> bool:
+    """A quote run into its sentence after a word (`the words "DRINK ME"`, `Giotto's
+    "Ascension"`) names or labels something. It is speech when a speech verb comes in the
+    few words before it (`saying to herself "..."`), when a gap wider than a space stands
+    for a dash (`I indicated the mantelpiece   "that paralysed him"`), or when it is long."""
+    cursor = quote.open_mark
+    gap = cursor
+    while cursor > start and text[cursor - 1] in " \t\n":
+        cursor -= 1
+    if cursor == start or not (text[cursor - 1].isalnum() or text[cursor - 1] in "'\u2019"):
+        return False
+    if "  " in text[cursor:gap]:
+        return False
+    clause_start = max(start, cursor - 60)
+    for stop in ".,;:!?()\u2014\u2013" + QUOTE_MARKS:
+        clause_start = max(clause_start, text.rfind(stop, clause_start, cursor) + 1)
+    words = _WORDS.findall(text, clause_start, cursor)[-_SPEECH_VERB_REACH:]
+    if any(lemma(word) in SPEECH_VERBS or word.lower() in SPEECH_NOUNS for word in words):
+        return False
+    return len(_WORDS.findall(text, quote.open_mark, quote.end)) <= _MENTION_MAX_WORDS
+
+
+def _is_reading(text: str, quote: Quote, style: QuoteStyle) -> bool:
+    """A quote that is wholly a quotation inside it: a reading or a recital."""
+    inner = text[quote.open_mark + 1 : quote.end].strip()
+    nested = SINGLE if style is DOUBLE else DOUBLE
+    if len(inner) < 3 or inner[0] not in nested.straight + nested.openers:
+        return False
+    body = inner.rstrip(".,;:!?\u2014-")
+    return body[-1:] in nested.straight + nested.closers and body.count(inner[0]) <= 2
+
+
+def _drop_letters(text: str, found: list[_Found]) -> None:
+    """Mark letters written out as quoted paragraphs as not speech (in place)."""
+    index = 0
+    while index < len(found):
+        if not (found[index].whole and _SALUTATION.match(_inner(text, found[index]))):
+            index += 1
+            continue
+        last = None
+        for j in range(index + 1, min(len(found), index + _LETTER_MAX_PARAGRAPHS)):
+            here = found[j]
+            if not here.quotes or here.quotes[0].open_mark != here.start:
+                break
+            if here.whole and _CLOSING.match(_inner(text, here)):
+                last = j
+                following = found[j + 1] if j + 1 < len(found) else None
+                if following is not None and following.whole and _is_short(text, following):
+                    last = j + 1
+                break
+        if last is None:
+            index += 1
+            continue
+        first = index
+        while first > 0 and found[first - 1].whole and _is_short(text, found[first - 1]):
+            first -= 1
+        for here in found[first : last + 1]:
+            here.speech = [False] * len(here.quotes)
+        index = last + 1
+
+
+def _inner(text: str, found: _Found) -> str:
+    quote = found.quotes[0]
+    return text[quote.open_mark + 1 : quote.end].strip()
+
+
+def _is_short(text: str, found: _Found) -> bool:
+    """An address, date or signature line: a few words, not a question or exclamation."""
+    inner = _inner(text, found)
+    return len(_WORDS.findall(inner)) <= _LETTERHEAD_MAX_WORDS and inner[-1:] not in "?!"
+
+
+def _narration(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans covering every non-space character of `text[start:end]`."""
+    piece = _trim(text, start, end)
+    if piece is None:
+        return []
+    start, end = piece
+    cuts = [s for s, _ in sentence_spans(text, start, end)[1:]]
+    bounds = [start, *cuts, end]
+    spans = [_trim(text, a, b) for a, b in itertools.pairwise(bounds)]
+    return [span for span in spans if span is not None]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _make(
+    out: list[Segment],
+    kind: Kind,
+    text: str,
+    start: int,
+    end: int,
+    paragraph: Paragraph,
+    number: int,
+    *,
+    continues: bool = False,
+) -> Segment:
+    return Segment(
+        index=len(out),
+        kind=kind,
+        speaker=NARRATOR if kind == "narration" else UNKNOWN,
+        text=text[start:end],
+        start=start,
+        end=end,
+        paragraph=number,
+        scene=paragraph.scene,
+        continues=continues,
+    )
