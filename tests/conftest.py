@@ -41,24 +41,57 @@ def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
 
 
+TONE_CAST = textwrap.dedent(
+    """\
+    book: {title: Test Book, author: Test Author}
+    engine: tone
+    characters:
+      Izzie: {aliases: [Iz], gender: female}
+      Alex: {aliases: [Karev], gender: male}
+      Meredith: {aliases: [Mer], gender: female}
+    """
+)
+
+
+def _write_project(root: Path) -> None:
+    (root / "chapters").mkdir()
+    shutil.copy(SEED, root / "chapters" / "chapter-01.txt")
+    (root / "voices.yaml").write_text(TONE_CAST, encoding="utf-8")
+
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A project folder (chapters/, voices.yaml on the tone engine) as the working directory."""
-    (tmp_path / "chapters").mkdir()
-    shutil.copy(SEED, tmp_path / "chapters" / "chapter-01.txt")
-    (tmp_path / "voices.yaml").write_text(
-        textwrap.dedent(
-            """\
-            book: {title: Test Book, author: Test Author}
-            engine: tone
-            characters:
-              Izzie: {aliases: [Iz], gender: female}
-              Alex: {aliases: [Karev], gender: male}
-              Meredith: {aliases: [Mer], gender: female}
-            """
-        ),
-        encoding="utf-8",
-    )
+    _write_project(tmp_path)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NARRATOR_CACHE", raising=False)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tone project with its seed chapter built, once per test run."""
+    from click.testing import CliRunner
+
+    from narrator.cli import main
+
+    root = tmp_path_factory.mktemp("built") / "project"
+    root.mkdir()
+    _write_project(root)
+    cache = root.parent / "cache"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        result = CliRunner().invoke(main, ["build", "--jobs", "2", "--cache", str(cache)])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture
+def built_project(built_once: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the built tone project (times kept, so it is up to date) as the working
+    directory."""
+    copy = tmp_path / "project"
+    shutil.copytree(built_once, copy)
+    monkeypatch.chdir(copy)
+    monkeypatch.delenv("NARRATOR_CACHE", raising=False)
+    return copy

@@ -181,6 +181,7 @@ def test_seed_script_matches_the_golden_file(update_golden: bool) -> None:
     assert current == golden.read_text(encoding="utf-8"), "run pytest --update-golden and review"
 
 
+@pytest.mark.slow
 def test_dev_novels_meet_the_attribution_targets(tmp_path: Path) -> None:
     """Acceptance of issue 3 on the PDNC dev novels: micro accuracy >= 0.80 and detection
     F1 >= 0.98 on each (the real test of generalisation is a held-out set we do not have)."""

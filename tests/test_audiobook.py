@@ -37,6 +37,7 @@ def _seconds(path: Path) -> float:
     return float(str(_probe(path)["format"]["duration"]))  # type: ignore[call-overload]
 
 
+@pytest.mark.slow
 def test_the_book_has_a_chapter_per_chapter_the_cover_and_tags(tmp_path: Path) -> None:
     config_path, options = make_book(tmp_path, short=True)
     config = load_config(config_path)
@@ -82,6 +83,7 @@ def test_the_book_has_a_chapter_per_chapter_the_cover_and_tags(tmp_path: Path) -
     assert bytes(tags["covr"][0]) == (options.out_dir / "cover.jpg").read_bytes()
 
 
+@pytest.mark.slow
 def test_an_unchanged_book_is_not_made_again_and_a_changed_one_is(tmp_path: Path) -> None:
     config_path, options = make_book(tmp_path, short=True)
     config = load_config(config_path)

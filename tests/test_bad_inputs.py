@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, Final
 
 import feedparser
 import pytest
@@ -28,8 +29,23 @@ CASES = Path(__file__).parent / "bad_inputs"
 PREVIOUS = b"ID3 the previous build's bytes, which a failed build must leave alone"
 
 
+SLOW: Final = frozenset({"wall-of-text", "one-huge-word"})
+"""Cases whose build takes seconds (500 kB of speech, a 20,000-letter word)."""
+
+
 def _cases() -> list[str]:
     return sorted(p.name for p in CASES.iterdir() if (p / "expect.yaml").is_file())
+
+
+def _params() -> list[Any]:
+    return [pytest.param(n, marks=pytest.mark.slow) if n in SLOW else n for n in _cases()]
+
+
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One clip cache for every case: clips and voice loudness are content-addressed, so
+    sharing them changes no outcome and measures each voice once."""
+    return tmp_path_factory.mktemp("cache")
 
 
 def test_the_corpus_covers_what_the_issue_names() -> None:
@@ -82,8 +98,13 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
 
 
-@pytest.fixture(params=_cases())
-def case(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
+@pytest.fixture(params=_params())
+def case(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    shared_cache: Path,
+) -> dict:
     name: str = request.param
     project = tmp_path / name
     shutil.copytree(CASES / name, project, ignore=shutil.ignore_patterns("expect.yaml", ".keep"))
@@ -96,7 +117,7 @@ def case(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.Mon
     (output / (Path(expect["chapter"]).stem + ".mp3")).write_bytes(PREVIOUS)
     (output / "notes.txt").write_bytes(PREVIOUS)
     monkeypatch.chdir(project)
-    monkeypatch.setenv("NARRATOR_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("NARRATOR_CACHE", str(shared_cache))
     return {"name": name, "project": project, **expect}
 
 

@@ -39,6 +39,7 @@ def _tone_project(tmp_path: Path) -> tuple[Path, BuildOptions]:
     return chapter, BuildOptions(out_dir=tmp_path / "output", cache_dir=tmp_path / "cache")
 
 
+@pytest.mark.slow
 @requires_tool("ffmpeg")
 def test_a_failed_build_leaves_the_previous_output_intact(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -83,6 +84,7 @@ def test_track_numbers_follow_the_natural_order_of_the_chapters_folder(tmp_path:
     assert [str(ID3(r.output)["TRCK"]) for r in results] == ["2", "3"]
 
 
+@pytest.mark.slow
 @requires_tool("ffmpeg")
 def test_a_one_voice_tweak_renders_only_that_characters_clips(tmp_path: Path) -> None:
     """Change Meredith's voice: her clips are made again (counted), nobody else's, and a
@@ -152,6 +154,7 @@ def _pcm_digest(mp3: Path) -> str:
     return hashlib.sha256(decoded).hexdigest()
 
 
+@pytest.mark.slow
 @pytest.mark.integration
 @requires_tool("espeak-ng", "ffmpeg", "ffprobe")
 def test_engines_mix_per_voice(tmp_path: Path) -> None:

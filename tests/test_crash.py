@@ -140,6 +140,7 @@ def _check_whole(out: Path, allowed: dict[str, set[str]], sizes: set[int]) -> No
     assert decoded.stderr == ""
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_points_never_leaves_a_broken_output(tmp_path: Path) -> None:
     project = _project(tmp_path, rate=165)
     out = project / "output"
@@ -207,6 +208,7 @@ def test_sigkill_at_random_points_never_leaves_a_broken_output(tmp_path: Path) -
     assert not list(out.glob(".*.tmp"))  # what the killed builds left is cleared
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_with_one_line_and_keeps_the_clips(tmp_path: Path) -> None:
     project = _project(tmp_path, rate=170)
     build = _start(project, "--jobs", "2")
@@ -233,6 +235,7 @@ def test_ctrl_c_stops_with_one_line_and_keeps_the_clips(tmp_path: Path) -> None:
     assert synthesised == total - cached
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("moment", [0.2, 0.3, 0.4, 0.55, 0.7])
 def test_ctrl_c_while_starting_up_is_one_line_too(tmp_path: Path, moment: float) -> None:
     """Ctrl-C while the CLI is still loading: no traceback from inside an import, and no
@@ -248,6 +251,7 @@ def test_ctrl_c_while_starting_up_is_one_line_too(tmp_path: Path, moment: float)
     assert stdout == ""
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_corrupt_neither_cache_nor_output(tmp_path: Path) -> None:
     project = _project(tmp_path, rate=175)
     builds = [_start(project, "--jobs", "2") for _ in range(2)]

@@ -89,6 +89,7 @@ def test_long_texts_are_cut_at_sentence_ends() -> None:
     assert " ".join(pieces) == text
 
 
+@pytest.mark.slow
 @pytest.mark.integration
 @requires_tool("espeak-ng")
 def test_pyttsx3_keeps_each_clips_own_voice_over_200_clips(
@@ -114,6 +115,7 @@ def test_pyttsx3_keeps_each_clips_own_voice_over_200_clips(
     assert "Audio saved" not in capfd.readouterr().out
 
 
+@pytest.mark.slow
 @pytest.mark.integration
 @requires_tool("espeak-ng")
 def test_pyttsx3_speaks_a_text_longer_than_its_crash_limit() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -83,6 +84,7 @@ def check_segments(
             )
 
 
+@pytest.mark.slow
 @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(TEXTS)
 def test_segmentation_holds_for_any_text(text: str) -> None:
@@ -106,6 +108,7 @@ def _valid_utf8(data: bytes) -> bool:
     return True
 
 
+@pytest.mark.slow
 @settings(max_examples=1500, deadline=None)
 @given(
     TEXTS,

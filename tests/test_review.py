@@ -37,11 +37,10 @@ def _script() -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def page(project: Path) -> Path:
-    run("build", "--jobs", "2")
+def page(built_project: Path) -> Path:
     said = run("review", "chapters/chapter-01.txt").stdout
     assert said.startswith("output/chapter-01.html: open it in a browser")
-    return project / "output" / "chapter-01.html"
+    return built_project / "output" / "chapter-01.html"
 
 
 def test_colours_are_distinct_and_stable() -> None:
@@ -202,6 +201,7 @@ def _wait(condition: Any, seconds: float = 15.0) -> Any:
     raise AssertionError("timed out")
 
 
+@pytest.mark.slow
 @requires_tool("chromium", "chromedriver")
 def test_the_page_in_chromium(page: Path, browser: Any) -> None:
     from selenium.webdriver.common.by import By

@@ -204,6 +204,7 @@ def _gpo(home: Path, *args: str) -> str:
     return done.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.integration
 @requires_tool("gpo", "ffmpeg")
 def test_gpodder_subscribes_and_downloads_every_episode_byte_identical(tmp_path: Path) -> None:

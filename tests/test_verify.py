@@ -118,6 +118,7 @@ def _project(tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch) -> Path
     return tmp_path
 
 
+@pytest.mark.slow
 @needs_whisper
 @requires_tool("espeak-ng", "ffmpeg")
 def test_verify_passes_the_seed_chapter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -130,6 +131,7 @@ def test_verify_passes_the_seed_chapter(tmp_path: Path, monkeypatch: pytest.Monk
     assert longest is None or int(longest.group(1)) < 6
 
 
+@pytest.mark.slow
 @needs_whisper
 @requires_tool("espeak-ng", "ffmpeg")
 def test_verify_catches_a_sentence_cut_from_the_audio(

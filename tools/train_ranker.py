@@ -23,8 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
+from narrator.attribute.features import Evidence
 from narrator.attribute.names import NameIndex
-from narrator.attribute.ranker import WEIGHTS_FILE, Evidence, Model, decode, local_scores
+from narrator.attribute.ranker import WEIGHTS_FILE, Model, decode, local_scores
 from narrator.attribute.sieve import Sieve
 from narrator.config import load_config
 from narrator.text.ingest import ingest

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 from narrator.attribute.names import Mention, NameIndex, first_person_narrator
 from narrator.attribute.speech_tags import Tag, TagReader
+from narrator.attribute.turns import Turn, Verdict, settle
 from narrator.model import UNKNOWN, Gender, Segment
 from narrator.text.english import PRONOUNS, is_verb_like
 
@@ -28,29 +28,6 @@ _TIME_SHIFT: Final = re.compile(
 """A paragraph opening with a jump in time starts a new conversation."""
 """More narration than this between two turns ends a conversation."""
 _WORD: Final = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
-
-
-@dataclass(slots=True)
-class Verdict:
-    speaker: str
-    rule: str
-    confidence: float
-
-
-@dataclass(slots=True)
-class Turn:
-    """The dialogue of one paragraph, and what the sieve has decided for it."""
-
-    paragraph: int
-    scene: int
-    quotes: list[int] = field(default_factory=list)
-    addressed: set[str] = field(default_factory=set)
-    verdict: Verdict | None = None
-    actor: Verdict | None = None
-    """The acting character beside the quotes: likely, but weaker than turn-taking when
-    it is also the one who spoke last."""
-    conversation: int = 0
-    """Turns of one conversation: same scene, at most one narration paragraph apart."""
 
 
 class Sieve:
@@ -381,73 +358,7 @@ class Sieve:
 
     def _conversations(self) -> None:
         """Rules 5, 7 and 8 over the run of turns: actors, alternation, fallback."""
-        progress = True
-        accept_any_actor = False
-        while progress:
-            progress = False
-            for k, turn in enumerate(self.turns):
-                if turn.verdict is not None:
-                    continue
-                before = self._known(k, k - 1)
-                actor = turn.actor
-                if actor is not None and (
-                    accept_any_actor
-                    or (before is None and not self._in_conversation(k, k - 1))
-                    or (before is not None and before != actor.speaker)
-                ):
-                    self._decide(turn, actor, actor.rule)
-                    progress = True
-                    continue
-                guess = self._alternate(k)
-                if guess is not None:
-                    self._decide(turn, guess, guess.rule)
-                    progress = True
-            if not progress and not accept_any_actor:
-                # What is left: actors who also spoke just before (or whose neighbours
-                # are unknown). Take them, then let alternation run again.
-                accept_any_actor = progress = True
-        for k, turn in enumerate(self.turns):
-            if turn.verdict is None:
-                before = self._known(k, k - 1)
-                other = self._partner(k, before) if before else None
-                if other is not None and other not in turn.addressed:
-                    self._decide(turn, Verdict(other, "fallback", 0.3), "fallback")
-
-    def _in_conversation(self, k: int, j: int) -> bool:
-        return 0 <= j < len(self.turns) and self.turns[j].conversation == self.turns[k].conversation
-
-    def _known(self, k: int, j: int) -> str | None:
-        """The speaker of turn j when it is decided and in turn k's conversation."""
-        if not self._in_conversation(k, j):
-            return None
-        verdict = self.turns[j].verdict
-        return verdict.speaker if verdict is not None else None
-
-    def _alternate(self, k: int) -> Verdict | None:
-        """A, B, ? -> A; also ? , B, A -> A. A quote addressing B is not B's."""
-        turn = self.turns[k]
-        for one, two in ((k - 1, k - 2), (k + 1, k + 2)):
-            a, b = self._known(k, one), self._known(k, two)
-            if a is not None and b is not None and a != b and b not in turn.addressed:
-                return Verdict(b, "turn-taking", 0.6)
-        # One neighbour known and addressed by this quote: the speaker is the other party.
-        for one in (k - 1, k + 1):
-            a = self._known(k, one)
-            if a is not None and a in turn.addressed:
-                partner = self._partner(k, a)
-                if partner is not None:
-                    return Verdict(partner, "turn-taking", 0.5)
-        return None
-
-    def _partner(self, k: int, name: str) -> str | None:
-        """The last other speaker in turn k's conversation before it."""
-        for j in range(k - 1, -1, -1):
-            if not self._in_conversation(k, j):
-                break
-            verdict = self.turns[j].verdict
-            if verdict is not None and verdict.speaker != name:
-                return verdict.speaker
-        return None
+        settle(self.turns, self._decide)
 
     # -- small lookups ---------------------------------------------------------
 

@@ -1,0 +1,225 @@
+"""The ranker's evidence: each quotation's candidate speakers and their features.
+
+For each quotation the candidates are the sieve's choice, the speakers of nearby turns,
+the characters addressed or mentioned nearby and the first-person narrator. Each
+candidate gets a few dozen features: which rule chose it, whether a tag names it or its
+gender fits a tag's pronoun, whether it was addressed in the turn before, where it was
+last mentioned, whether it spoke one or two turns ago. No feature names a character,
+book or phrase.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import Counter
+from typing import TYPE_CHECKING, Final
+
+from narrator.model import UNKNOWN
+
+if TYPE_CHECKING:
+    from narrator.attribute.sieve import Sieve
+
+_WINDOW_TURNS: Final = 6
+_WINDOW_PARAGRAPHS: Final = 10
+_MAX_CANDIDATES: Final = 16
+_TAG_RULES: Final = frozenset(
+    {"name-tag", "first-person-tag", "pronoun-tag", "self-identification", "continuation"}
+)
+_FROM_NEIGHBOURS: Final = frozenset({"turn-taking", "fallback"})
+"""Sieve rules that guess from the neighbouring turns; decoding does that better."""
+
+
+class Evidence:
+    """What the ranker looks at, gathered once per chapter from a finished sieve."""
+
+    def __init__(self, sieve: Sieve) -> None:
+        self.sieve = sieve
+        self.speaker_of_turn = [t.verdict.speaker if t.verdict else None for t in sieve.turns]
+        """The sieve's speaker of each turn (for candidates and conversation membership)."""
+        self.prior = Counter(s for s in self.speaker_of_turn if s)
+        self.total = sum(self.prior.values()) or 1
+        self.by_character: dict[str, list[int]] = {}
+        self.subject_starts: dict[str, list[int]] = {}
+        self.paragraph_of_mention: dict[str, list[int]] = {}
+        for mention in sieve.mentions:
+            self.by_character.setdefault(mention.character, []).append(mention.start)
+            self.paragraph_of_mention.setdefault(mention.character, []).append(mention.paragraph)
+            if mention.subject:
+                self.subject_starts.setdefault(mention.character, []).append(mention.start)
+        # Who a conversation's confident tags show taking part, before or after any quote.
+        self.participants: dict[int, Counter[str]] = {}
+        self.addressed_in: dict[int, Counter[str]] = {}
+        for turn in sieve.turns:
+            people = self.participants.setdefault(turn.conversation, Counter())
+            for i in turn.quotes:
+                verdict = sieve.verdicts.get(i)
+                if verdict is not None and verdict.rule in _TAG_RULES and verdict.confidence >= 0.7:
+                    people[verdict.speaker] += 1
+            self.addressed_in.setdefault(turn.conversation, Counter()).update(turn.addressed)
+        self.mention_starts = [m.start for m in sieve.mentions]
+        self._recent: dict[int, tuple[list[str], list[str]]] = {}
+        self.mentions_by_paragraph: dict[int, list[tuple[int, str, bool]]] = {}
+        for mention in sieve.mentions:
+            self.mentions_by_paragraph.setdefault(mention.paragraph, []).append(
+                (mention.start, mention.character, mention.subject)
+            )
+
+    def candidates(self, i: int) -> list[str]:
+        """Who could have said quote i, nearest evidence first."""
+        sieve = self.sieve
+        seg = sieve.segments[i]
+        found: dict[str, None] = {}
+        verdict = sieve.verdicts.get(i)
+        if verdict is not None:
+            found[verdict.speaker] = None
+        k = sieve.turn_of.get(i)
+        if k is not None:
+            for j in range(k - _WINDOW_TURNS, k + _WINDOW_TURNS + 1):
+                if 0 <= j < len(self.speaker_of_turn) and sieve.turns[j].scene == seg.scene:
+                    if self.speaker_of_turn[j]:
+                        found[self.speaker_of_turn[j]] = None  # type: ignore[index]
+                    for name in sorted(sieve.turns[j].addressed):
+                        found[name] = None
+        for p in range(seg.paragraph, seg.paragraph - _WINDOW_PARAGRAPHS, -1):
+            for _, name, _ in reversed(self.mentions_by_paragraph.get(p, [])):
+                found[name] = None
+        for _, name, _ in self.mentions_by_paragraph.get(seg.paragraph + 1, []):
+            found[name] = None
+        if sieve.me is not None:
+            found[sieve.me] = None
+        found.pop(UNKNOWN, None)
+        return list(found)[:_MAX_CANDIDATES]
+
+    def features(self, i: int, name: str) -> dict[str, float]:
+        """The features of `name` as the speaker of quote i."""
+        sieve = self.sieve
+        seg = sieve.segments[i]
+        f: dict[str, float] = {}
+        verdict = sieve.verdicts.get(i)
+        if verdict is not None and verdict.speaker == name and verdict.rule not in _FROM_NEIGHBOURS:
+            f[f"sieve={verdict.rule}"] = 1.0
+            f["sieve_confidence"] = verdict.confidence
+        gender = sieve.cast.gender.get(name, "unknown")
+        for tag in sieve.found_tags.get(i, []):
+            prefix = "tag" if tag.speech else "action"
+            if tag.kind == "name":
+                f[f"{prefix}_names"] = f.get(f"{prefix}_names", 0.0) + (tag.character == name)
+                f[f"{prefix}_names_other"] = f.get(f"{prefix}_names_other", 0.0) + (
+                    tag.character != name
+                )
+            elif tag.kind == "pronoun" and tag.gender is not None:
+                if name == sieve.me:
+                    f[f"{prefix}_pronoun_is_narrator"] = 1.0  # the narrator is "I", not "he"
+                elif gender == tag.gender:
+                    f[f"{prefix}_pronoun_fits"] = 1.0
+                elif gender == "unknown":
+                    f[f"{prefix}_pronoun_unknown_gender"] = 1.0
+                else:
+                    f[f"{prefix}_pronoun_clashes"] = 1.0
+            elif tag.kind == "first-person":
+                f[f"{prefix}_i"] = float(name == sieve.me)
+            elif tag.kind == "description":
+                f["tag_description"] = 1.0
+                if tag.character is not None:
+                    fits = tag.character == name
+                    f["description_names" if fits else "description_names_other"] = 1.0
+                if tag.gender is not None and name != sieve.me:
+                    fits = gender == tag.gender
+                    f["description_gender_fits" if fits else "description_gender_other"] = 1.0
+            if name in tag.listeners:
+                f["tag_listener"] = 1.0
+        if name == sieve.me:
+            f["is_first_person_narrator"] = 1.0
+        k = sieve.turn_of.get(i)
+        if k is not None:
+            turn = sieve.turns[k]
+            if name in turn.addressed:
+                f["addressed_here"] = 1.0
+            for offset in (-2, -1, 1, 2):
+                j = k + offset
+                if not (0 <= j < len(sieve.turns)) or sieve.turns[j].scene != turn.scene:
+                    continue
+                close = abs(sieve.turns[j].paragraph - turn.paragraph) <= 2 * abs(offset)
+                tail = "" if close else "_far"
+                if self.speaker_of_turn[j] == name:
+                    f[f"sieve_spoke{offset:+d}{tail}"] = 1.0
+                if name in sieve.turns[j].addressed:
+                    f[f"addressed{offset:+d}{tail}"] = 1.0
+            people = self.participants.get(turn.conversation, Counter())
+            if people[name]:
+                f["tagged_in_conversation"] = 1.0
+                f["log_tagged_in_conversation"] = math.log1p(people[name])
+                if len(people) <= 2:
+                    f["one_of_two_tagged"] = 1.0
+            if self.addressed_in.get(turn.conversation, Counter())[name]:
+                f["addressed_in_conversation"] = 1.0
+            if turn.actor is not None and turn.actor.speaker == name:
+                f[f"actor={turn.actor.rule}"] = 1.0
+            earlier = [self.speaker_of_turn[j] for j in range(max(0, k - 6), k)]
+            if name in earlier:
+                f["spoke_in_last_6_turns"] = 1.0
+        mentioned_inside = any(m.character == name for m in sieve.cast.mentions(seg.text))
+        if mentioned_inside and name not in (sieve.turns[k].addressed if k is not None else ()):
+            f["named_inside_quote"] = 1.0
+        for start, character, subject in self.mentions_by_paragraph.get(seg.paragraph, []):
+            if character != name:
+                continue
+            where = "before" if start < seg.start else "after"
+            f[f"here_{where}"] = 1.0
+            if subject:
+                f[f"here_{where}_subject"] = 1.0
+        for _, character, subject in self.mentions_by_paragraph.get(seg.paragraph - 1, []):
+            if character == name:
+                f["previous_paragraph"] = 1.0
+                if subject:
+                    f["previous_paragraph_subject"] = 1.0
+        following = self.mentions_by_paragraph.get(seg.paragraph + 1, [])
+        if following and following[0][1] == name and following[0][2]:
+            f["next_paragraph_opens_with"] = 1.0  # often the listener reacting
+        starts = self.by_character.get(name, [])
+        at = bisect.bisect_left(starts, seg.start)
+        if at:
+            paragraphs_ago = seg.paragraph - self.paragraph_of_mention[name][at - 1]
+            f["log_paragraphs_since_mention"] = math.log1p(max(0, paragraphs_ago))
+        else:
+            f["never_mentioned_before"] = 1.0
+        f["log_prior"] = math.log((self.prior.get(name, 0) + 1) / (self.total + 1))
+        recent, subjects = self._recency(i)
+        pronouns = {
+            t.gender
+            for t in sieve.found_tags.get(i, [])
+            if t.kind in ("pronoun", "description") and t.gender is not None
+        }
+        for label, order in (("mention", recent), ("subject", subjects)):
+            if name in order[:3]:
+                f[f"{label}_rank={order.index(name)}"] = 1.0
+            if pronouns and gender in pronouns | {"unknown"} and name != sieve.me:
+                fitting = [
+                    n
+                    for n in order
+                    if sieve.cast.gender.get(n, "unknown") in pronouns | {"unknown"}
+                ]
+                if name in fitting[:2]:
+                    f[f"fitting_{label}_rank={fitting.index(name)}"] = 1.0
+        return f
+
+    def _recency(self, i: int) -> tuple[list[str], list[str]]:
+        """Characters by their latest narration mention before quote i (nearest first),
+        all mentions and subject mentions; the first-person narrator left out."""
+        cached = self._recent.get(i)
+        if cached is not None:
+            return cached
+        start = self.sieve.segments[i].start
+        at = bisect.bisect_left(self.mention_starts, start)
+        recent: dict[str, None] = {}
+        subjects: dict[str, None] = {}
+        for mention in reversed(self.sieve.mentions[max(0, at - 80) : at]):
+            if mention.character == self.sieve.me:
+                continue
+            recent.setdefault(mention.character, None)
+            if mention.subject:
+                subjects.setdefault(mention.character, None)
+        result = (list(recent), list(subjects))
+        self._recent[i] = result
+        return result
