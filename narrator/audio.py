@@ -138,8 +138,12 @@ def gain(samples: bytes, decibels: float) -> bytes:
 
 def clean(clip: Clip) -> Clip:
     """The clip at the pipeline's rate, with leading and trailing silence trimmed."""
-    from pydub import AudioSegment
-    from pydub.silence import detect_leading_silence
+    with warnings.catch_warnings():
+        # pydub warns on import when ffmpeg is not on PATH; it needs none for this, and a
+        # missing ffmpeg is reported by `ffmpeg()` as one clear line.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        from pydub import AudioSegment
+        from pydub.silence import detect_leading_silence
 
     segment = AudioSegment(
         data=clip.samples, sample_width=2, frame_rate=clip.sample_rate, channels=1

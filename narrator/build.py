@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from narrator import audio
 from narrator.attribute import apply_overrides, attribute, cautious
 from narrator.config.corrections import corrections_path, load_corrections
 from narrator.errors import InputError
@@ -213,6 +214,7 @@ def _build_chapters(
 ) -> list[BuildResult]:
     voices = cast_voices(config, engines, options.engine)
     chapters = load_chapters(refs, config)
+    audio.ffmpeg()  # missing, it would fail the first chapter after its synthesis
     tracks = track_numbers(chapters)
     cache = open_cache(config, options.cache_dir)
     cache.remove_leftovers()

@@ -5,8 +5,11 @@ from __future__ import annotations
 import shutil
 import textwrap
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "chapters" / "chapter-01.txt"
@@ -27,13 +30,28 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
-def requires_tool(*names: str) -> pytest.MarkDecorator:
-    """Skip when a binary is missing (for running a subset on a machine without it).
+class Marks(list[pytest.MarkDecorator]):
+    """Marks usable as a decorator, as a module's `pytestmark` and in `pytest.param`."""
 
-    The project's setup.sh installs all of them, so in CI nothing is skipped.
-    """
+    def __call__(self, test: T) -> T:
+        for mark in self:
+            test = mark(test)
+        return test
+
+
+def requires_tool(*names: str) -> Marks:
+    """Mark a test `integration` and skip it when a binary it needs is missing (for running
+    a subset on a machine without it). setup.sh installs all of them: in CI none is skipped."""
     missing = [name for name in names if shutil.which(name) is None]
-    return pytest.mark.skipif(bool(missing), reason=f"needs {', '.join(missing)}")
+    skip = pytest.mark.skipif(bool(missing), reason=f"needs {', '.join(missing)}")
+    return Marks([pytest.mark.integration, skip])
+
+
+def skip_without(*names: str) -> None:
+    """In a fixture: skip the tests that use it when a binary is missing."""
+    missing = [name for name in names if shutil.which(name) is None]
+    if missing:
+        pytest.skip(f"needs {', '.join(missing)}")
 
 
 @pytest.fixture
@@ -75,6 +93,7 @@ def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     from narrator.cli import main
 
+    skip_without("ffmpeg")
     root = tmp_path_factory.mktemp("built") / "project"
     root.mkdir()
     _write_project(root)
@@ -95,3 +114,10 @@ def built_project(built_once: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.chdir(copy)
     monkeypatch.delenv("NARRATOR_CACHE", raising=False)
     return copy
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test on a built chapter needs ffmpeg: it is an integration test too."""
+    for item in items:
+        if "built_once" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.integration)

@@ -25,6 +25,8 @@ from click.testing import CliRunner, Result
 from narrator.cli import main
 from narrator.text.ingest import ingest
 
+from .conftest import requires_tool
+
 CASES = Path(__file__).parent / "bad_inputs"
 PREVIOUS = b"ID3 the previous build's bytes, which a failed build must leave alone"
 
@@ -161,6 +163,7 @@ def test_script(case: dict) -> None:
     assert speakers == expected["speakers"]
 
 
+@requires_tool("ffmpeg", "ffprobe")
 def test_build(case: dict) -> None:
     output: Path = case["project"] / "output"
     before = _snapshot(output)

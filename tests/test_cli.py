@@ -54,6 +54,7 @@ def test_script_listing_shows_speaker_confidence_and_rule(project: Path) -> None
 
 
 @pytest.mark.slow
+@requires_tool("ffmpeg")
 def test_build_then_nothing_to_do(project: Path) -> None:
     first = run("build", "--jobs", "1")
     assert first.exit_code == 0, first.output

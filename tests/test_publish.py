@@ -21,7 +21,7 @@ from narrator.model import BuildOptions
 from .acoustics import samples_of
 from .conftest import ROOT, SEED, requires_tool
 
-pytestmark = [pytest.mark.integration, requires_tool("espeak-ng", "ffmpeg", "ffprobe")]
+pytestmark = requires_tool("espeak-ng", "ffmpeg", "ffprobe")
 
 
 @pytest.fixture(scope="module")
