@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from narrator.attribute.names import NameIndex, first_person_narrator
+from narrator.attribute.first_person import first_person_narrator
+from narrator.attribute.names import NameIndex
 from narrator.attribute.speech_tags import Tag, TagReader
 from narrator.model import Character
 from narrator.text.ingest import chapter_from_text
@@ -51,9 +52,9 @@ def name(character: str, **fields: object) -> Tag:
             "she said to Charlotte.",
             Tag("pronoun", gender="female", listeners=frozenset({"Charlotte"})),
         ),
-        ("said the young man.", Tag("description", gender="male")),
+        ("said the young man.", Tag("description", gender="male", role="youth")),
         # A cast member whose name is a description: the tag names them.
-        ("said the old man.", Tag("description", "An Old Man", gender="male")),
+        ("said the old man.", Tag("description", "An Old Man", gender="male", role="elder")),
         ("the drummer shouted.", Tag("description", "The Drummer")),
         # The cast's one Count is "the count"; of two colonels, "the colonel" is neither.
         ("said the count.", Tag("description", "Count Mippipopolous")),
@@ -112,3 +113,21 @@ def test_first_person_narrator_is_found_from_the_text() -> None:
     third = third.replace('" I said', '" said Jake')
     chapter = chapter_from_text(third, Path("c.txt"))
     assert first_person_narrator(segment(chapter), cast) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "possessor", "role"),
+    [
+        ("cried her mother.", "female", "matron"),
+        ("said his wife.", "male", "matron"),
+        ("said the girl.", None, "maiden"),
+        ("said the old lady.", None, "matron"),
+        ("said her host.", "female", None),
+    ],
+)
+def test_descriptions_carry_their_possessor_and_standing(
+    text: str, possessor: str | None, role: str | None
+) -> None:
+    tag = READER.after(text)
+    assert tag is not None
+    assert (tag.kind, tag.possessor, tag.role) == ("description", possessor, role)

@@ -15,6 +15,7 @@ import math
 from collections import Counter
 from typing import TYPE_CHECKING, Final
 
+from narrator.attribute.scene import Scenes
 from narrator.model import UNKNOWN
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ class Evidence:
                 if verdict is not None and verdict.rule in _TAG_RULES and verdict.confidence >= 0.7:
                     people[verdict.speaker] += 1
             self.addressed_in.setdefault(turn.conversation, Counter()).update(turn.addressed)
+        self.scenes = Scenes(sieve.segments, sieve.mentions, sieve.me)
         self.mention_starts = [m.start for m in sieve.mentions]
         self._recent: dict[int, tuple[list[str], list[str]]] = {}
         self.mentions_by_paragraph: dict[int, list[tuple[int, str, bool]]] = {}
@@ -129,6 +131,7 @@ class Evidence:
                     f["description_gender_fits" if fits else "description_gender_other"] = 1.0
             if name in tag.listeners:
                 f["tag_listener"] = 1.0
+        self._scene_features(i, name, f)
         if name == sieve.me:
             f["is_first_person_narrator"] = 1.0
         k = sieve.turn_of.get(i)
@@ -203,6 +206,60 @@ class Evidence:
                 if name in fitting[:2]:
                     f[f"fitting_{label}_rank={fitting.index(name)}"] = 1.0
         return f
+
+    def _scene_features(self, i: int, name: str, f: dict[str, float]) -> None:
+        """Presence in the scene, the scene's focus, and what a tag's he, she or "her
+        mother" points back to."""
+        sieve = self.sieve
+        seg = sieve.segments[i]
+        gender = sieve.cast.gender.get(name, "unknown")
+        scene = self.scenes.at(seg.paragraph)
+        count = scene.mentions.get(name, 0)
+        if count:
+            f["in_scene"] = 1.0
+            f["log_scene_mentions"] = math.log1p(count)
+            f["log_scene_paragraphs_since"] = math.log1p(seg.paragraph - scene.last[name])
+        elif name != sieve.me:
+            f["not_in_scene"] = 1.0
+        focus = scene.focus == name
+        if focus:
+            f["scene_focus"] = 1.0
+        for tag in sieve.found_tags.get(i, []):
+            prefix = "tag" if tag.speech else "action"
+            if tag.kind == "pronoun" and tag.gender is not None and name != sieve.me:
+                subject, nearest = self.scenes.antecedents(seg, sieve.cast.gender, tag.gender)
+                if name == subject:
+                    f[f"{prefix}_antecedent_subject"] = 1.0
+                if name == nearest:
+                    f[f"{prefix}_antecedent"] = 1.0
+                if focus and gender == tag.gender:
+                    f[f"{prefix}_pronoun_focus"] = 1.0
+                if gender == tag.gender and self._only_fitting(i, tag.gender) == name:
+                    f[f"{prefix}_only_fitting_participant"] = 1.0
+            if tag.kind == "description":
+                if tag.possessor is not None:
+                    owner, _ = self.scenes.antecedents(seg, sieve.cast.gender, tag.possessor)
+                    if name == owner:
+                        f["description_is_possessor"] = 1.0
+                if tag.role is not None:
+                    own = sieve.cast.standing.get(name)
+                    if own == tag.role:
+                        f["description_role_fits"] = 1.0
+                    elif own is not None:
+                        f["description_role_clashes"] = 1.0
+
+    def _only_fitting(self, i: int, gender: str) -> str | None:
+        """The one participant of quote i's conversation (tagged or addressed) of this
+        gender, if there is exactly one."""
+        k = self.sieve.turn_of.get(i)
+        if k is None:
+            return None
+        conversation = self.sieve.turns[k].conversation
+        people = set(self.participants.get(conversation, Counter())) | set(
+            self.addressed_in.get(conversation, Counter())
+        )
+        fitting = [p for p in people if self.sieve.cast.gender.get(p) == gender]
+        return fitting[0] if len(fitting) == 1 else None
 
     def _recency(self, i: int) -> tuple[list[str], list[str]]:
         """Characters by their latest narration mention before quote i (nearest first),

@@ -11,7 +11,7 @@ from narrator.text.english import RANKS, TITLES
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from narrator.model import Chapter, Character, Gender, Segment
+    from narrator.model import Chapter, Character, Gender
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,10 @@ class Mention:
     paragraph: int = -1
     subject: bool = False
     """True when the mention is the subject of its clause ("Izzie says", "She walks")."""
+    shared: bool = False
+    """True when the name form may name several characters (resolved by recency)."""
+    pronoun: bool = False
+    """True for a sentence-opening he or she the sieve resolved, not a name."""
 
 
 def _spelling(name: str) -> str:
@@ -31,15 +35,88 @@ def _spelling(name: str) -> str:
     return r"\s+".join(re.escape(part) for part in name.split())
 
 
+def _key(written: str) -> str:
+    """How a name form is looked up: case and spacing ignored ("McBryde" is "Mcbryde")."""
+    return " ".join(written.replace("\u2019", "'").split()).casefold()
+
+
+_PARTICLES: Final = frozenset("de du da van von der den la le di of the d' y".split())
+"""Lower-case words inside names ("Mrs. van der Luyden", "Marquis de Griers")."""
+_FEMALE_TITLES: Final = ("Mrs.", "Miss", "Ms.", "Lady", "Madame", "Mme.", "Mrs", "Ms", "Mme")
+_MALE_TITLES: Final = ("Mr.", "Mr", "Sir", "Lord", "Monsieur", "M.")
+_ANY_TITLES: Final = ("Dr.", "Dr", "Professor", "Captain", "Colonel", "Major", "Doctor")
+
+
+def _titled(gender: Gender) -> tuple[str, ...]:
+    """Titles that may stand before the names of a character of this gender."""
+    if gender == "female":
+        return _FEMALE_TITLES + _ANY_TITLES
+    if gender == "male":
+        return _MALE_TITLES + _ANY_TITLES
+    return _FEMALE_TITLES + _MALE_TITLES + _ANY_TITLES
+
+
 class NameIndex:
-    """The characters' names and aliases, compiled for finding mentions in text."""
+    """The characters' names and aliases, compiled for finding mentions in text.
+
+    A name form is found whatever the capitals inside it ("McBryde" for "Mcbryde", "van
+    der Luyden" for "Van Der Luyden"), as long as it is written as a name (capitalised).
+    Besides the names and aliases the cast gives, a character is found by a part of a
+    name that is theirs ("Karev" of "Alex Karev") and by a title that fits their gender
+    before one ("Miss Quested" for Adela Quested). A form several characters share (a
+    first name, a family name) is resolved to the one named most recently; so is a cast
+    entry that is nothing but a word of other members' names, with no gender and no
+    aliases of its own (a family name listed on its own).
+    """
 
     def __init__(self, characters: Sequence[Character]) -> None:
         self.gender: dict[str, Gender] = {c.name: c.gender for c in characters}
-        surface: dict[str, str] = {}
+        self.standing: dict[str, str | None] = {c.name: standing(c) for c in characters}
+        self._order = {c.name: n for n, c in enumerate(characters)}
+        words = {c.name: set(_words(c)) for c in characters}
+        hollow = {
+            c.name
+            for c in characters
+            if not c.aliases
+            and c.gender == "unknown"
+            and " " not in c.name.strip()
+            and any(c.name in words[o.name] for o in characters if o.name != c.name)
+        }
+        """Entries that are only a word of other members' names (PDNC lists "Bounderby"
+        beside "Josiah Bounderby"): their mentions go to those members."""
+        self.hollow = frozenset(hollow)
+        forms: dict[str, set[str]] = {}
+        given: dict[str, set[str]] = {}
         for character in characters:
+            if character.name in hollow:
+                continue
             for label in (character.name, *character.aliases):
-                surface.setdefault(label, character.name)
+                given.setdefault(_key(label), set()).add(character.name)
+        # Parts of multi-word names, and title + part ("Karev"; "Miss Quested").
+        derived: dict[str, set[str]] = {}
+        for character in characters:
+            if character.name in hollow:
+                continue
+            for label in (character.name, *character.aliases):
+                parts = [w for w in label.split() if w.lower().strip(".") not in TITLES]
+                if len(label.split()) < 2:
+                    continue
+                for part in parts:
+                    if part[:1].isupper() and len(part) > 1 and part.lower() not in _PARTICLES:
+                        derived.setdefault(_key(part), set()).add(character.name)
+                        for title in _titled(character.gender):
+                            derived.setdefault(_key(f"{title} {part}"), set()).add(character.name)
+        for key, owners in given.items():
+            forms[key] = set(owners)
+        for key, owners in derived.items():
+            if key not in forms:
+                forms[key] = owners
+        for name in hollow:
+            owners = {o for o, w in words.items() if name in w and o != name and o not in hollow}
+            forms.setdefault(_key(name), owners)
+        self._forms = forms
+        self.surface = {key: sorted(owners) for key, owners in forms.items()}
+        """Every name form (case-folded) and who it may name."""
         # Names that are descriptions ("The Waiter", "An Old Man"), by what follows the
         # article, in lower case: a tag's "said the waiter" may be that character. And
         # "the count" is the one Count of the cast.
@@ -57,44 +134,81 @@ class NameIndex:
         for rank, owners in ranked.items():
             if len(owners) == 1:
                 self.described.setdefault(rank, owners.pop())
-        # Parts of multi-word names ("Karev" of "Alex Karev") when they name one character.
-        parts: dict[str, set[str]] = {}
-        for label, owner in surface.items():
-            for part in label.split():
-                if part.lower().strip(".") not in TITLES and part[:1].isupper():
-                    parts.setdefault(part, set()).add(owner)
-        for part, owners in parts.items():
-            if len(owners) == 1 and part not in surface:
-                surface[part] = next(iter(owners))
-        self.surface = surface
-        alternatives = sorted(surface, key=len, reverse=True)
+        alternatives = sorted({" ".join(k.split()) for k in forms}, key=lambda k: (-len(k), k))
         self._pattern = (
             re.compile(
-                r"(?<![\w'\u2019])(?:" + "|".join(map(_spelling, alternatives)) + r")(?![\w])"
+                r"(?<![\w'\u2019])(?:" + "|".join(map(_spelling, alternatives)) + r")(?![\w])",
+                re.IGNORECASE,
             )
             if alternatives
             else None
         )
+        self.last_seen: dict[str, int] = {}
+        """Where each character was last named unambiguously (offsets), for resolving a
+        shared name form; the sieve notes mentions as it reads."""
+
+    def seen(self, character: str, offset: int) -> None:
+        """Note that `character` was named at `offset`."""
+        self.last_seen[character] = offset
 
     def mentions(self, text: str, offset: int = 0) -> list[Mention]:
         """Every name or alias in `text`, with offsets shifted by `offset`."""
         if self._pattern is None:
             return []
-        return [
-            Mention(offset + m.start(), offset + m.end(), self.owner(m.group()))
-            for m in self._pattern.finditer(text)
-        ]
+        found = []
+        for m in self._pattern.finditer(text):
+            owner = self._owner(m.group())
+            if owner is not None:
+                shared = self.is_shared(m.group())
+                found.append(Mention(offset + m.start(), offset + m.end(), owner, shared=shared))
+        return found
 
     def owner(self, written: str) -> str:
-        """The character a name refers to, however it was wrapped ("Mr.\\nBennet")."""
-        return self.surface.get(written) or self.surface[" ".join(written.split())]
+        """The character a name form refers to, however it was wrapped ("Mr.\nBennet")."""
+        owner = self._owner(written)
+        if owner is None:
+            raise KeyError(written)
+        return owner
+
+    def owners(self, written: str) -> list[str]:
+        """Every character a name form may refer to."""
+        return self.surface.get(_key(written), [])
+
+    def _owner(self, written: str) -> str | None:
+        if not _written_as_name(written):
+            return None
+        owners = self._forms.get(_key(written))
+        if not owners:
+            return None
+        if len(owners) == 1:
+            return next(iter(owners))
+        # Shared: the one named most recently, else the one listed first in the cast.
+        return max(owners, key=lambda o: (self.last_seen.get(o, -1), -self._order[o]))
+
+    def is_shared(self, written: str) -> bool:
+        return len(self._forms.get(_key(written), ())) > 1
 
     def name_at(self, text: str, start: int) -> Mention | None:
         """The name that begins exactly at `start`, if any."""
         if self._pattern is None:
             return None
         match = self._pattern.match(text, start)
-        return Mention(match.start(), match.end(), self.owner(match.group())) if match else None
+        if match is None:
+            return None
+        owner = self._owner(match.group())
+        return Mention(match.start(), match.end(), owner) if owner else None
+
+
+def _words(character: Character) -> list[str]:
+    return [w for label in (character.name, *character.aliases) for w in label.split()]
+
+
+def _written_as_name(written: str) -> bool:
+    """Capitalised as a name is: the first and last words, and every word but particles."""
+    words = written.split()
+    if not words or not words[-1][:1].isupper():
+        return False
+    return all(w[:1].isupper() or w.lower() in _PARTICLES for w in words)
 
 
 _CAPITALISED: Final = re.compile(
@@ -119,7 +233,7 @@ def unlisted_names(chapter: Chapter, characters: Sequence[Character]) -> list[tu
     A capitalised word that only ever starts a sentence is not counted: it is more likely
     an ordinary word than a name.
     """
-    known = set(NameIndex(characters).surface)
+    index = NameIndex(characters)
     counts: dict[str, int] = {}
     inside: set[str] = set()
     for paragraph in chapter.paragraphs:
@@ -127,7 +241,7 @@ def unlisted_names(chapter: Chapter, characters: Sequence[Character]) -> list[tu
         for match in _CAPITALISED.finditer(text):
             name = match.group()
             words = [w for w in name.replace(".", " ").split() if w not in _NOT_NAMES]
-            if not words or name in known or any(w in known for w in words):
+            if not words or index.owners(name) or any(index.owners(w) for w in words):
                 continue
             before = text[: match.start()].rstrip()
             if before and before[-1] not in '.!?"\u201c\u201d\u2014:':
@@ -137,36 +251,48 @@ def unlisted_names(chapter: Chapter, characters: Sequence[Character]) -> list[tu
     return sorted(ranked, key=lambda item: (-item[1], item[0]))
 
 
-_FIRST_PERSON: Final = re.compile(r"\b(?:I|me|my|myself)\b")
-_FIRST_PERSON_RATE: Final = 15.0
-"""First-person words per 1,000 words of narration above which a text is told in the first
-person (measured: 34-44 in first-person novels, at most 6 in third-person ones)."""
+SELF_ID: Final = re.compile(r"\b(?:it's|it is|i'm|i am|this is|my name is|name's)\s+$", re.I)
+"""What comes before a speaker naming themselves: "It's Meredith." """
+_VOCATIVE_OPENERS: Final = (",", "!", "?", ".", "\u2026", "Hey", "hey", "Oh", "oh", "dear", "Dear")
 
 
-def first_person_narrator(segments: Sequence[Segment], cast: NameIndex) -> str | None:
-    """The character who tells the story as "I", when the story is told that way.
+def addressed(text: str, cast: NameIndex) -> set[str]:
+    """Names addressed in a quote (vocatives: "Mer, wait", "Hey, Alex."), which are not
+    its speaker."""
+    out: set[str] = set()
+    for mention in cast.mentions(text):
+        before = text[: mention.start].rstrip()
+        after = text[mention.end :].lstrip()
+        if SELF_ID.search(text[: mention.start]):
+            continue
+        opens = before == "" or before.endswith(_VOCATIVE_OPENERS)
+        closes = after == "" or after[:1] in ",!?.\u2026\u2014"
+        if (opens and closes) or (before.endswith(",") and closes):
+            out.add(mention.character)
+    return out
 
-    A first-person narrator's name is rare in the narration (they are "I" there) but
-    common in what others say to them; the character with by far the highest ratio of
-    mentions inside quotes to mentions outside is taken.
-    """
-    words = first = 0
-    inside: dict[str, int] = {}
-    outside: dict[str, int] = {}
-    for seg in segments:
-        counts = inside if seg.kind == "dialogue" else outside
-        for mention in cast.mentions(seg.text):
-            counts[mention.character] = counts.get(mention.character, 0) + 1
-        if seg.kind == "narration":
-            words += seg.text.count(" ") + 1
-            first += len(_FIRST_PERSON.findall(seg.text))
-    if words == 0 or 1000 * first / words < _FIRST_PERSON_RATE:
-        return None
-    ratios = sorted(
-        ((inside[name] + 1) / (outside.get(name, 0) + 1), name)
-        for name in inside
-        if inside[name] >= 5
-    )
-    if not ratios or (len(ratios) > 1 and ratios[-1][0] < 2 * ratios[-2][0]):
-        return None
-    return ratios[-1][1]
+
+_MATRON_TITLES: Final = frozenset(
+    "mrs mrs. lady madame mme mme. duchess countess baroness grandmother grandmamma granny "
+    "mother mamma mama aunt widow".split()
+)
+_MAIDEN_TITLES: Final = frozenset("miss mlle mlle. mademoiselle".split())
+_ELDER_TITLES: Final = frozenset(
+    "sir lord colonel general major admiral father papa uncle grandfather judge old".split()
+)
+_YOUTH_TITLES: Final = frozenset("master young little".split())
+
+
+def standing(character: Character) -> str | None:
+    """A character's standing as the cast's names show it: "matron" (Mrs., Lady, an alias
+    "Mother"), "maiden" (Miss), "elder" (Sir, Colonel, "Old ...") or "youth" (Master)."""
+    words = {w.lower() for label in (character.name, *character.aliases) for w in label.split()}
+    for titles, role in (
+        (_MATRON_TITLES, "matron"),
+        (_MAIDEN_TITLES, "maiden"),
+        (_ELDER_TITLES, "elder"),
+        (_YOUTH_TITLES, "youth"),
+    ):
+        if words & titles:
+            return role
+    return None

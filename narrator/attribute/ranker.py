@@ -3,7 +3,7 @@
 Each quotation's candidates and their features come from `features.Evidence`. A
 conditional logit scores them: P(candidate) = softmax(w . features); each conversation's
 turns are then decoded together. The weights are learned from the dev novels
-by `tools/train_ranker.py` and shipped as `ranker.json`; no rule names a character, book
+by `tools/train_attribution.py` and shipped as `ranker.json`; no rule names a character, book
 or phrase.
 """
 
@@ -16,6 +16,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from narrator.attribute.calibration import Calibration
 from narrator.attribute.features import Evidence
 
 if TYPE_CHECKING:
@@ -41,22 +42,39 @@ class Model:
     """"repeat" (the last speaker speaks again) and "alternate" (the one before that
     answers); someone new speaking is the baseline, 0."""
     trained_on: tuple[str, ...] = ()
+    calibration: Calibration | None = None
+    """Decoded probability -> share right, fitted on leave-one-novel-out predictions."""
 
     @classmethod
     def load(cls, path: Path = WEIGHTS_FILE) -> Model:
         data = json.loads(path.read_text(encoding="utf-8"))
+        stored = data.get("calibration")
+        calibration = (
+            Calibration(tuple((x, y) for x, y in stored["points"]), stored["threshold"])
+            if stored
+            else None
+        )
         return cls(
-            dict(data["local"]), dict(data["transitions"]), tuple(data.get("trained_on", ()))
+            dict(data["local"]),
+            dict(data["transitions"]),
+            tuple(data.get("trained_on", ())),
+            calibration,
         )
 
     def save(self, path: Path) -> None:
-        data = {
+        data: dict[str, object] = {
             "about": "Weights for narrator.attribute.ranker (local conditional logit and "
-            "turn transitions); made by tools/train_ranker.py from the PDNC dev novels.",
+            "turn transitions) and its calibration; made by tools/train_attribution.py from "
+            "the PDNC dev novels in bench/eval.",
             "trained_on": list(self.trained_on),
             "transitions": dict(self.transitions),
-            "local": {k: round(v, 5) for k, v in sorted(self.local.items())},
         }
+        if self.calibration is not None:
+            data["calibration"] = {
+                "threshold": self.calibration.threshold,
+                "points": [list(point) for point in self.calibration.points],
+            }
+        data["local"] = {k: round(v, 5) for k, v in sorted(self.local.items())}
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 

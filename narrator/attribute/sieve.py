@@ -6,7 +6,8 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING, Final
 
-from narrator.attribute.names import Mention, NameIndex, first_person_narrator
+from narrator.attribute.first_person import first_person_narrator
+from narrator.attribute.names import SELF_ID, Mention, NameIndex, addressed
 from narrator.attribute.speech_tags import Tag, TagReader
 from narrator.attribute.turns import Turn, Verdict, settle
 from narrator.model import UNKNOWN, Gender, Segment
@@ -15,7 +16,6 @@ from narrator.text.english import PRONOUNS, is_verb_like
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-_SELF_ID: Final = re.compile(r"\b(?:it's|it is|i'm|i am|this is|my name is|name's)\s+$", re.I)
 _CONVERSATION_GAP_WORDS: Final = 60
 _TIME_SHIFT: Final = re.compile(
     r"^(?:(?:it'?s|it\s+was|it\s+is)\s+)?(?:(?:a\s+few|an?|one|two|three|four|five|six|several"
@@ -210,7 +210,7 @@ class Sieve:
 
     def _self_identified(self, text: str) -> str | None:
         for mention in self.cast.mentions(text):
-            if _SELF_ID.search(text[: mention.start]):
+            if SELF_ID.search(text[: mention.start]):
                 return mention.character
         return None
 
@@ -308,9 +308,18 @@ class Sieve:
             if referent is not None:
                 start = seg.start + words[0][0]
                 self.mentions.append(
-                    Mention(start, start + len(words[0][1]), referent, seg.paragraph, subject=True)
+                    Mention(
+                        start,
+                        start + len(words[0][1]),
+                        referent,
+                        seg.paragraph,
+                        subject=True,
+                        pronoun=True,
+                    )
                 )
         for mention in self.cast.mentions(seg.text, seg.start):
+            if not mention.shared:
+                self.cast.seen(mention.character, mention.start)
             rest = seg.text[mention.end - seg.start :]
             after = _WORD.findall(rest)[:2]
             sentence_start = mention.start == seg.start + words[0][0]
@@ -340,19 +349,7 @@ class Sieve:
 
     def _addressed(self, text: str) -> set[str]:
         """Names addressed in a quote (vocatives), which are not its speaker."""
-        out: set[str] = set()
-        for mention in self.cast.mentions(text):
-            before = text[: mention.start].rstrip()
-            after = text[mention.end :].lstrip()
-            if _SELF_ID.search(text[: mention.start]):
-                continue
-            opens = before == "" or before.endswith(
-                (",", "!", "?", ".", "\u2026", "Hey", "hey", "Oh", "oh", "dear", "Dear")
-            )
-            closes = after == "" or after[:1] in ",!?.\u2026\u2014"
-            if (opens and closes) or (before.endswith(",") and closes):
-                out.add(mention.character)
-        return out
+        return addressed(text, self.cast)
 
     # -- conversation ----------------------------------------------------------
 

@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
 from narrator.text.english import (
+    AGE_WORDS,
     AUXILIARIES,
     GENDERED_NOUNS,
+    PRONOUN_POSSESSIVES,
     PRONOUNS,
+    ROLE_NOUNS,
     SPEECH_NOUNS,
     SPEECH_VERBS,
     is_verb_like,
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
     from narrator.model import Gender
 
 SubjectKind = Literal["name", "pronoun", "first-person", "description", "outsider"]
+Role = Literal["matron", "maiden", "elder", "youth"]
 
 _TOKEN: Final = re.compile(
     r"(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Messrs|Rev|Col|Capt|Gen|Lt|Sgt)\.|[A-Za-z][A-Za-z'\u2019-]*"
@@ -76,6 +80,12 @@ class Tag:
     """False when the verb is an action, not speech (`She smiled.`): a weaker clue."""
     listeners: frozenset[str] = frozenset()
     """Characters the tag says are spoken to (`said she to Charlotte`)."""
+    possessor: Gender | None = None
+    """For a description owned by a he or she ("her mother", "his wife"): that person's
+    gender. The speaker is someone else than the possessor."""
+    role: Role | None = None
+    """What the description says of the speaker's standing: "matron" (a mother, an aunt,
+    an old lady), "maiden" (a girl, a daughter), "elder" or "youth" (an old man, a boy)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +296,8 @@ class TagReader:
         if not words or words[0] not in _DETERMINERS:
             return None
         gender = next((GENDERED_NOUNS[w] for w in words[1:] if w in GENDERED_NOUNS), None)
+        possessor = PRONOUN_POSSESSIVES.get(words[0])
+        role = _role(words[1:], gender)
         # `said the drummer` when the cast has "The Drummer": longest description first.
         described = next(
             (
@@ -295,7 +307,7 @@ class TagReader:
             ),
             None,
         )
-        return Tag("description", described, gender=gender)
+        return Tag("description", described, gender=gender, possessor=possessor, role=role)
 
     def _speech_noun_owner(self, text: str, tokens: list[_Token]) -> Tag | None:
         words = [t for t in tokens[:6] if t.text[0].isalpha()]
@@ -322,3 +334,17 @@ class TagReader:
                 if mention is not None:
                     listeners.add(mention.character)
         return Tag(subject.kind, subject.character, subject.gender, True, frozenset(listeners))
+
+
+def _role(words: list[str], gender: Gender | None) -> Role | None:
+    """The standing a description gives its speaker: "her mother" a matron, "the girl" a
+    maiden, "the old man" an elder, "the lad" a youth."""
+    for word in words:
+        if word in ROLE_NOUNS:
+            return ROLE_NOUNS[word]  # type: ignore[return-value]
+    age = next((AGE_WORDS[w] for w in words if w in AGE_WORDS), None)
+    if age is None or gender is None:
+        return None
+    if gender == "female":
+        return "matron" if age == "old" else "maiden"
+    return "elder" if age == "old" else "youth"

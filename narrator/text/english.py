@@ -32,18 +32,36 @@ SPEECH_NOUNS: Final = frozenset(
 GENDERED_NOUNS: Final[dict[str, Gender]] = {
     **dict.fromkeys(
         """woman lady girl wife mother sister daughter aunt niece grandmother widow maid
+        mamma mama mum mom granny grandmamma lass
         maiden mistress madam madame queen duchess princess hostess governess bride spinster
         miss landlady housekeeper matron nun heroine actress""".split(),
         "female",
     ),
     **dict.fromkeys(
         """man gentleman boy husband father brother son uncle nephew grandfather widower
+        papa dad
         fellow lad sir king duke prince host master lord chap youth landlord clergyman
         parson priest monk hero actor butler footman""".split(),
         "male",
     ),
 }
 """Nouns that tell a described speaker's gender (`said the old man`)."""
+PRONOUN_POSSESSIVES: Final[dict[str, Gender]] = {"his": "male", "her": "female"}
+ROLE_NOUNS: Final[dict[str, str]] = {
+    **dict.fromkeys(
+        """mother mamma mama mum mom wife aunt grandmother grandmamma granny widow hostess
+        landlady housekeeper matron duchess countess baroness""".split(),
+        "matron",
+    ),
+    **dict.fromkeys("girl daughter niece maiden miss lass".split(), "maiden"),
+    **dict.fromkeys("father papa dad husband uncle grandfather widower".split(), "elder"),
+    **dict.fromkeys("boy lad youth son nephew".split(), "youth"),
+}
+"""Kinship and standing words a description gives its speaker by (`cried her mother`)."""
+AGE_WORDS: Final[dict[str, str]] = {
+    **dict.fromkeys("old older elder elderly aged".split(), "old"),
+    **dict.fromkeys("young younger little".split(), "young"),
+}
 BEAT_VERBS: Final = frozenset(
     """nod smile grin shrug frown smirk sniff wince blush glance look stare turn lean""".split()
 )

@@ -1,0 +1,106 @@
+"""Who is in the scene: the characters the narration names, how often and how lately, and
+whose point of view it follows; and the antecedent a "he" or "she" in a tag points back to.
+
+Read from the sieve's mentions (names, and sentence-opening pronouns it resolved) in
+reading order, restarting at each scene break. A character only mentioned long ago, or
+in another scene, is not who "she said" means; the one acting in the sentences just
+before the quote usually is. In close third person the scene's most frequent subject is
+its point-of-view character, the likeliest "she" of a tag when no other woman is named.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from narrator.attribute.names import Mention
+    from narrator.model import Gender, Segment
+
+ANTECEDENT_PARAGRAPHS: Final = 2
+"""A tag's pronoun points back at most this many paragraphs before its quote's."""
+
+
+@dataclass(frozen=True, slots=True)
+class SceneSoFar:
+    """The scene up to the start of one paragraph."""
+
+    mentions: Mapping[str, int]
+    """How often each character has been named (or pronoun-resolved) in the scene."""
+    subjects: Mapping[str, int]
+    """How often each has been the subject of a sentence in the scene."""
+    last: Mapping[str, int]
+    """The paragraph each was last mentioned in, within the scene."""
+
+    @property
+    def focus(self) -> str | None:
+        """The scene's point-of-view character so far: its most frequent subject."""
+        if not self.subjects:
+            return None
+        return max(self.subjects, key=lambda name: (self.subjects[name], self.last.get(name, -1)))
+
+
+_EMPTY: Final = SceneSoFar({}, {}, {})
+
+
+class Scenes:
+    """The scene so far at each paragraph that holds dialogue."""
+
+    def __init__(self, segments: list[Segment], mentions: list[Mention], me: str | None) -> None:
+        self._mentions = mentions
+        self._starts = [m.start for m in mentions]
+        self._me = me
+        wanted = {seg.paragraph for seg in segments if seg.kind == "dialogue"}
+        scene_of = {seg.paragraph: seg.scene for seg in segments}
+        by_paragraph: dict[int, list[Mention]] = {}
+        for mention in mentions:
+            by_paragraph.setdefault(mention.paragraph, []).append(mention)
+        self._at: dict[int, SceneSoFar] = {}
+        counts: Counter[str] = Counter()
+        subjects: Counter[str] = Counter()
+        last: dict[str, int] = {}
+        scene = None
+        for paragraph in sorted(set(scene_of) | set(by_paragraph)):
+            if scene_of.get(paragraph, scene) != scene:
+                scene = scene_of.get(paragraph, scene)
+                counts, subjects, last = Counter(), Counter(), {}
+            if paragraph in wanted:
+                self._at[paragraph] = SceneSoFar(dict(counts), dict(subjects), dict(last))
+            for mention in by_paragraph.get(paragraph, ()):
+                if mention.character == me:
+                    continue  # the first-person narrator is in every scene
+                counts[mention.character] += 1
+                subjects[mention.character] += mention.subject
+                last[mention.character] = paragraph
+
+    def at(self, paragraph: int) -> SceneSoFar:
+        """The scene so far when `paragraph` begins (for a paragraph with dialogue)."""
+        return self._at.get(paragraph, _EMPTY)
+
+    def antecedents(
+        self, seg: Segment, fits: Mapping[str, Gender], gender: Gender
+    ) -> tuple[str | None, str | None]:
+        """What a he or she of `gender` in `seg`'s tag points back to: the nearest subject
+        of that gender in the narration before it (this paragraph or the two before), and
+        the nearest mention of that gender at all."""
+        subject = any_mention = None
+        at = bisect.bisect_left(self._starts, seg.start)
+        for mention in reversed(self._mentions[max(0, at - 60) : at]):
+            if mention.paragraph < seg.paragraph - ANTECEDENT_PARAGRAPHS:
+                break
+            if (
+                mention.pronoun
+                or mention.character == self._me
+                or fits.get(mention.character) not in (gender, "unknown")
+            ):
+                continue
+            if any_mention is None:
+                any_mention = mention.character
+            if mention.subject:
+                subject = mention.character
+                break
+        return subject, any_mention

@@ -1,0 +1,70 @@
+"""The cast's names found in text: variants, capitals, shared forms resolved by context."""
+
+from __future__ import annotations
+
+from narrator.attribute.names import NameIndex, addressed, standing
+from narrator.model import Character
+
+CAST = (
+    Character("Adela Quested", ("Adela",), "female"),
+    Character("Mr. Mcbryde", (), "male"),
+    Character("Mrs. Van Der Luyden", (), "female"),
+    Character("Mary Datchet", (), "female"),
+    Character("Mary Seal", (), "female"),
+    Character("Josiah Bounderby", ("Mr. Bounderby",), "male"),
+    Character("Bounderby"),  # a bare family name listed on its own, as PDNC casts do
+)
+
+
+def _names(index: NameIndex, text: str) -> list[tuple[str, str]]:
+    return [(text[m.start : m.end], m.character) for m in index.mentions(text)]
+
+
+def test_a_title_before_a_part_of_the_name_names_the_character() -> None:
+    index = NameIndex(CAST)
+    assert _names(index, "exclaimed Miss Quested, and Adela laughed") == [
+        ("Miss Quested", "Adela Quested"),
+        ("Adela", "Adela Quested"),
+    ]
+    # A title that does not fit the character's gender is not her.
+    assert _names(index, "said Mr. Quested") == [("Quested", "Adela Quested")]
+
+
+def test_capitals_inside_a_name_do_not_matter_but_a_lower_case_word_is_no_name() -> None:
+    index = NameIndex(CAST)
+    assert _names(index, "McBryde raised his eyebrows.") == [("McBryde", "Mr. Mcbryde")]
+    assert _names(index, "said Mrs. van der Luyden") == [
+        ("Mrs. van der Luyden", "Mrs. Van Der Luyden")
+    ]
+    assert _names(index, "the mary rose") == []
+
+
+def test_a_shared_first_name_is_whoever_was_named_last() -> None:
+    index = NameIndex(CAST)
+    index.seen("Mary Seal", 10)
+    index.seen("Mary Datchet", 50)
+    (mention,) = index.mentions("Mary said")
+    assert (mention.character, mention.shared) == ("Mary Datchet", True)
+    index.seen("Mary Seal", 90)
+    assert index.mentions("Mary said")[0].character == "Mary Seal"
+
+
+def test_a_bare_family_name_entry_is_the_person_it_belongs_to() -> None:
+    index = NameIndex(CAST)
+    assert index.hollow == frozenset({"Bounderby"})
+    assert _names(index, '"Now," said Bounderby.') == [("Bounderby", "Josiah Bounderby")]
+
+
+def test_vocatives_and_standing() -> None:
+    index = NameIndex(CAST)
+    assert addressed("Adela, come here!", index) == {"Adela Quested"}
+    assert addressed("I saw Adela yesterday.", index) == set()
+    assert standing(Character("Mrs. Moore", (), "female")) == "matron"
+    assert standing(Character("Miss Derek", ("Nancy",), "female")) == "maiden"
+    assert standing(Character("Aziz", (), "male")) is None
+
+
+def test_an_alias_the_user_gave_wins_over_a_shared_part() -> None:
+    index = NameIndex((Character("Mary Datchet", ("Mary",)), Character("Mary Seal")))
+    index.seen("Mary Seal", 10)
+    assert index.mentions("Mary said")[0].character == "Mary Datchet"

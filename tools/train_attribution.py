@@ -1,0 +1,319 @@
+"""Train speaker attribution on the 14 PDNC dev novels, and measure it leave-one-novel-out.
+
+    .venv/bin/python tools/train_attribution.py [--eval bench/eval] [--write]
+
+Reads every novel (chapter.txt, voices.yaml, gold.json) under bench/eval/pdnc-dev*, runs
+narrator's own ingest, segmentation and rule sieve, and fits the ranker's conditional
+logit over each quotation's candidate speakers. For each novel a model trained on the
+other thirteen predicts it: those leave-one-novel-out predictions are the estimate for
+books narrator has not seen, and the only ones the confidence calibration is fitted on.
+--write saves the model trained on all fourteen, with that calibration, to
+narrator/attribute/ranker.json.
+
+Needs numpy (the dev group); narrator itself only reads the JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import json
+import math
+import multiprocessing
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from narrator.attribute.calibration import Calibration, fit_calibration
+from narrator.attribute.features import Evidence
+from narrator.attribute.names import NameIndex
+from narrator.attribute.ranker import WEIGHTS_FILE, Model, decode
+from narrator.attribute.sieve import Sieve
+from narrator.config import load_config
+from narrator.text.ingest import ingest
+from narrator.text.segment import segment
+
+ROOT = Path(__file__).resolve().parents[1]
+L2: float = 1.0
+STEPS: int = 600
+REPEAT_GRID: tuple[float, ...] = (-1.0, -0.5, 0.0)
+ALTERNATE_GRID: tuple[float, ...] = (0.5, 1.0, 1.5, 2.0)
+
+
+@dataclass
+class Quote:
+    """One detected quotation's candidates and their features."""
+
+    segment: int
+    gold: str
+    names: list[str]
+    features: list[dict[str, float]]
+
+
+@dataclass
+class Novel:
+    """A dev novel as narrator sees it, and the gold speaker of each quotation."""
+
+    name: str
+    evidence: Evidence
+    quotes: list[tuple[int | None, str, str]]
+    """(dialogue segment index, or None when not detected; gold speaker; quote type)."""
+    examples: list[Quote] = field(default_factory=list)
+    """Every dialogue segment's candidates and features (gold "" where none is known)."""
+    matrix: Matrix | None = None
+
+
+@dataclass
+class Matrix:
+    """A novel's candidates as sparse rows over the shared feature vocabulary."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    values: np.ndarray
+    count: int
+    """Rows (candidates) in all."""
+    starts: np.ndarray
+    """Each quote's first row."""
+    gold: np.ndarray
+    """Each quote's gold row, or -1 when the gold speaker is no candidate."""
+
+
+def load_novel(folder: Path) -> Novel:
+    """Run narrator's stages on a dev novel and align its gold quotations."""
+    config = load_config(folder / "voices.yaml")
+    chapter = ingest(folder / "chapter.txt")
+    sieve = Sieve(segment(chapter), NameIndex(config.characters))
+    segments = sieve.run()
+    dialogue = [i for i, s in enumerate(segments) if s.kind == "dialogue"]
+    starts = [segments[i].start for i in dialogue]
+    gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))["quotes"]
+    quotes: list[tuple[int | None, str, str]] = []
+    for q in gold:
+        if q["speaker"].startswith("_"):
+            continue
+        at = bisect.bisect_right(starts, q["end"])
+        best, overlap = None, 0
+        for i in dialogue[max(0, at - 4) : at + 1]:
+            o = min(segments[i].end, q["end"]) - max(segments[i].start, q["start"])
+            if o > overlap:
+                best, overlap = i, o
+        detected = best is not None and 2 * overlap >= q["end"] - q["start"]
+        quotes.append((best if detected else None, q["speaker"], q.get("type", "Unknown")))
+    novel = Novel(folder.name, Evidence(sieve), quotes)
+    golds = {i: speaker for i, speaker, _ in quotes if i is not None}
+    for i in dialogue:
+        names = novel.evidence.candidates(i)
+        feats = [novel.evidence.features(i, n) for n in names]
+        novel.examples.append(Quote(i, golds.get(i, ""), names, feats))
+    return novel
+
+
+def build_matrices(novels: list[Novel]) -> list[str]:
+    """Give every novel its sparse matrix over one vocabulary; the vocabulary."""
+    vocab = sorted({name for n in novels for q in n.examples for f in q.features for name in f})
+    column = {name: k for k, name in enumerate(vocab)}
+    for novel in novels:
+        rows, cols, values, starts, gold = [], [], [], [], []
+        r = 0
+        for q in novel.examples:
+            starts.append(r)
+            index = _index(q) if q.gold else None
+            gold.append(-1 if index is None else r + index)
+            for f in q.features:
+                for name, value in f.items():
+                    rows.append(r)
+                    cols.append(column[name])
+                    values.append(value)
+                r += 1
+        novel.matrix = Matrix(
+            np.array(rows, dtype=np.int64),
+            np.array(cols, dtype=np.int64),
+            np.array(values, dtype=np.float64),
+            r,
+            np.array(starts, dtype=np.int64),
+            np.array(gold, dtype=np.int64),
+        )
+    return vocab
+
+
+def fit(novels: list[Novel], vocab: list[str]) -> dict[str, float]:
+    """Maximum-likelihood conditional logit with L2, by Adam on the full batch.
+
+    All candidates of all quotes are rows of one sparse matrix; a quote's softmax runs
+    over its own rows (np.add.reduceat over the group boundaries), so a step is a few
+    vector operations rather than a loop over quotes.
+    """
+    rows, cols, values, starts, gold, offset = [], [], [], [], [], 0
+    for novel in novels:
+        m = novel.matrix
+        assert m is not None
+        keep = m.gold >= 0
+        # Quotes whose gold speaker is no candidate teach nothing: their rows stay (for
+        # the group boundaries) but do not enter the likelihood.
+        rows.append(m.rows + offset)
+        cols.append(m.cols)
+        values.append(m.values)
+        starts.append(m.starts + offset)
+        gold.append(np.where(keep, m.gold + offset, -1))
+        offset += m.count
+    r, c, v = np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
+    group_starts, gold_rows = np.concatenate(starts), np.concatenate(gold)
+    sizes = np.diff(np.append(group_starts, offset))
+    nonempty = sizes > 0
+    group_starts, gold_rows, sizes = group_starts[nonempty], gold_rows[nonempty], sizes[nonempty]
+    group = np.repeat(np.arange(len(group_starts)), sizes)
+    used = gold_rows >= 0
+    weight_of_row = used[group].astype(np.float64)
+    n_used = int(used.sum())
+    gold_mask = np.isin(r, gold_rows[used])
+    gold_sum = np.bincount(c[gold_mask], weights=v[gold_mask], minlength=len(vocab))
+    w = np.zeros(len(vocab))
+    m1 = np.zeros_like(w)
+    m2 = np.zeros_like(w)
+    for step in range(1, STEPS + 1):
+        s = np.bincount(r, weights=v * w[c], minlength=offset)
+        s -= np.maximum.reduceat(s, group_starts)[group]
+        e = np.exp(s)
+        p = e / np.add.reduceat(e, group_starts)[group] * weight_of_row
+        grad = (np.bincount(c, weights=v * p[r], minlength=len(vocab)) - gold_sum) / n_used
+        grad += L2 * w / n_used
+        m1 = 0.9 * m1 + 0.1 * grad
+        m2 = 0.999 * m2 + 0.001 * grad**2
+        w -= 0.05 * (m1 / (1 - 0.9**step)) / (np.sqrt(m2 / (1 - 0.999**step)) + 1e-8)
+    return {name: float(w[k]) for k, name in enumerate(vocab) if abs(w[k]) > 1e-6}
+
+
+def scores_of(novel: Novel, weights: dict[str, float]) -> dict[int, dict[str, float]]:
+    """Each dialogue segment's candidates with their local log-probabilities."""
+    out: dict[int, dict[str, float]] = {}
+    for q in novel.examples:
+        raw = [sum(weights.get(k, 0.0) * v for k, v in f.items()) for f in q.features]
+        if not raw:
+            out[q.segment] = {}
+            continue
+        top = max(raw)
+        norm = top + math.log(sum(math.exp(x - top) for x in raw))
+        out[q.segment] = {name: x - norm for name, x in zip(q.names, raw, strict=True)}
+    return out
+
+
+def _index(q: Quote) -> int | None:
+    lowered = [n.casefold() for n in q.names]
+    gold = q.gold.casefold()
+    return lowered.index(gold) if gold in lowered else None
+
+
+Prediction = tuple[str, bool, float, int, str, str]
+"""(quote type, right?, decoded probability, segment index or -1, predicted, gold)."""
+
+
+def predictions(novel: Novel, model: Model) -> list[Prediction]:
+    """For each gold quote: its type, whether the decoded speaker is right, and the
+    decoded speaker's probability (0 for an undetected quote)."""
+    chosen = decode(novel.evidence, model, scores_of(novel, dict(model.local)))
+    out: list[Prediction] = []
+    for i, gold, kind in novel.quotes:
+        if i is None or i not in chosen:
+            out.append((kind, False, 0.0, -1 if i is None else i, "", gold))
+            continue
+        name, probability = chosen[i]
+        out.append((kind, name.casefold() == gold.casefold(), probability, i, name, gold))
+    return out
+
+
+def train(novels: list[Novel]) -> Model:
+    """Local weights by maximum likelihood, then transition weights by grid search."""
+    local = fit(novels, _VOCAB)
+    scores = [scores_of(n, local) for n in novels]
+
+    def right(transitions: dict[str, float]) -> int:
+        model = Model(local, transitions)
+        count = 0
+        for novel, s in zip(novels, scores, strict=True):
+            chosen = decode(novel.evidence, model, s)
+            count += sum(
+                i in chosen and chosen[i][0].casefold() == gold.casefold()
+                for i, gold, _ in novel.quotes
+            )
+        return count
+
+    # One coordinate at a time: the alternation weight, then the repeat weight.
+    alternate = max(ALTERNATE_GRID, key=lambda a: right({"repeat": -0.5, "alternate": a}))
+    repeat = max(REPEAT_GRID, key=lambda r: right({"repeat": r, "alternate": alternate}))
+    return Model(local, {"repeat": repeat, "alternate": alternate})
+
+
+_NOVELS: list[Novel] = []
+_VOCAB: list[str] = []
+
+
+def _held_out(index: int) -> list[Prediction]:
+    """In a forked worker: train on every novel but one, predict that one."""
+    model = train([n for k, n in enumerate(_NOVELS) if k != index])
+    return predictions(_NOVELS[index], model)
+
+
+def novel_folders(root: Path) -> list[Path]:
+    return sorted(
+        p
+        for group in ("pdnc-dev", "pdnc-dev-2")
+        for p in (root / group).iterdir()
+        if (p / "gold.json").exists()
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval", type=Path, default=ROOT / "bench" / "eval")
+    parser.add_argument("--write", action="store_true", help=f"save the model to {WEIGHTS_FILE}")
+    parser.add_argument("--jobs", type=int, default=multiprocessing.cpu_count())
+    parser.add_argument("--dump", type=Path, help="write the left-out predictions here (JSON)")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(args.jobs) as pool:
+        _NOVELS[:] = pool.map(load_novel, novel_folders(args.eval))
+    _VOCAB[:] = build_matrices(_NOVELS)
+    print(f"{len(_NOVELS)} novels read in {time.perf_counter() - started:.1f} s")
+    total = sum(len(n.quotes) for n in _NOVELS)
+    covered = sum(q.gold != "" and _index(q) is not None for n in _NOVELS for q in n.examples)
+    print(f"gold speaker among the candidates: {covered}/{total} = {covered / total:.3f}")
+    with context.Pool(args.jobs) as pool:
+        held = pool.map(_held_out, range(len(_NOVELS)))
+    by_type: Counter[str] = Counter()
+    right_by_type: Counter[str] = Counter()
+    for novel, preds in zip(_NOVELS, held, strict=True):
+        right = sum(p[1] for p in preds)
+        print(f"{novel.name:35} left out {right / len(preds):.3f}  ({right}/{len(preds)})")
+        for kind, ok, *_ in preds:
+            by_type[kind] += 1
+            right_by_type[kind] += ok
+    every = [p for preds in held for p in preds]
+    micro = sum(p[1] for p in every) / len(every)
+    kinds = " ".join(
+        f"{k}={right_by_type[k] / by_type[k]:.3f}" for k in ("Explicit", "Anaphoric", "Implicit")
+    )
+    print(f"{'MICRO (left out)':35} {micro:.3f}  {kinds}")
+    calibration = fit_calibration([(p[2], p[1]) for p in every])
+    print(f"calibration: {len(calibration.points)} points, doubtful below {calibration.threshold}")
+    if args.dump:
+        args.dump.write_text(json.dumps([[n.name, held[k]] for k, n in enumerate(_NOVELS)]))
+    if args.write:
+        model = train(_NOVELS)
+        Model(
+            model.local,
+            model.transitions,
+            tuple(n.name for n in _NOVELS),
+            Calibration(calibration.points, calibration.threshold),
+        ).save(WEIGHTS_FILE)
+        print(f"wrote {WEIGHTS_FILE} ({len(model.local)} weights, {model.transitions})")
+    print(f"done in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
