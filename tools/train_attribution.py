@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import functools
 import json
 import math
 import multiprocessing
@@ -31,7 +32,7 @@ import numpy as np
 from narrator.attribute.calibration import Calibration, fit_calibration
 from narrator.attribute.features import Evidence
 from narrator.attribute.names import NameIndex
-from narrator.attribute.ranker import WEIGHTS_FILE, Model, decode
+from narrator.attribute.ranker import LINKS, WEIGHTS_FILE, Model, decode, link
 from narrator.attribute.sieve import Sieve
 from narrator.config import load_config
 from narrator.text.ingest import ingest
@@ -40,8 +41,8 @@ from narrator.text.segment import segment
 ROOT = Path(__file__).resolve().parents[1]
 L2: float = 1.0
 STEPS: int = 600
-REPEAT_GRID: tuple[float, ...] = (-1.0, -0.5, 0.0)
-ALTERNATE_GRID: tuple[float, ...] = (0.5, 1.0, 1.5, 2.0)
+SCALE_GRID: tuple[float, ...] = (0.3, 0.5, 0.7, 1.0)
+OTHERS_GRID: tuple[float, ...] = (2.0, 4.0)
 
 
 @dataclass
@@ -241,10 +242,66 @@ def train(novels: list[Novel]) -> Model:
             )
         return count
 
-    # One coordinate at a time: the alternation weight, then the repeat weight.
-    alternate = max(ALTERNATE_GRID, key=lambda a: right({"repeat": -0.5, "alternate": a}))
-    repeat = max(REPEAT_GRID, key=lambda r: right({"repeat": r, "alternate": alternate}))
-    return Model(local, {"repeat": repeat, "alternate": alternate})
+    # Transitions from how often, in these novels, a turn linked so is the last speaker
+    # resuming or the one before answering, scaled by the one factor that decodes best.
+    shares = transition_shares(novels)
+    best = max(
+        ((scale, others) for scale in SCALE_GRID for others in OTHERS_GRID),
+        key=lambda pair: right(transition_weights(shares, *pair)),
+    )
+    return Model(local, transition_weights(shares, *best))
+
+
+def transition_shares(novels: list[Novel]) -> dict[str, tuple[float, float]]:
+    """For each kind of link: the share of turns whose speaker is the last speaker, and of
+    the others, the share who are the speaker before that (from the gold speakers)."""
+    counts: Counter[str] = Counter()
+    for novel in novels:
+        sieve = novel.evidence.sieve
+        gold_of = {i: g for i, g, _ in novel.quotes if i is not None}
+        speaker = functools.partial(_gold_speaker, sieve, gold_of)
+        for k in range(1, len(sieve.turns)):
+            if sieve.turns[k].conversation != sieve.turns[k - 1].conversation:
+                continue
+            how = link(sieve, k - 1, k)
+            b, c = speaker(k - 1), speaker(k)
+            if b is None or c is None:
+                continue
+            counts[f"{how} turns"] += 1
+            counts[f"{how} repeat"] += c == b
+            if k >= 2 and sieve.turns[k - 2].conversation == sieve.turns[k].conversation:
+                a = speaker(k - 2)
+                if a is not None and a != b and c != b:
+                    counts[f"{how} others"] += 1
+                    counts[f"{how} alternate"] += c == a
+    return {
+        how: (
+            (counts[f"{how} repeat"] + 1) / (counts[f"{how} turns"] + 2),
+            (counts[f"{how} alternate"] + 1) / (counts[f"{how} others"] + 2),
+        )
+        for how in LINKS
+    }
+
+
+def _gold_speaker(sieve: Sieve, gold_of: dict[int, str], k: int) -> str | None:
+    """The gold speaker of turn k (its first quote that has one)."""
+    found = [gold_of[q] for q in sieve.turns[k].quotes if q in gold_of]
+    return found[0] if found else None
+
+
+def transition_weights(
+    shares: dict[str, tuple[float, float]], scale: float, others: float
+) -> dict[str, float]:
+    """Log-odds of resuming and of answering against one of `others` new speakers."""
+    weights = {}
+    for how, (repeat, alternate) in shares.items():
+        weights[f"repeat:{how}"] = round(
+            scale * (math.log(repeat) - math.log((1 - repeat) * (1 - alternate) / others)), 4
+        )
+        weights[f"alternate:{how}"] = round(
+            scale * (math.log(alternate) - math.log((1 - alternate) / others)), 4
+        )
+    return weights
 
 
 _NOVELS: list[Novel] = []

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from narrator.attribute.sieve import Sieve
 
 _WINDOW_TURNS: Final = 6
-_WINDOW_PARAGRAPHS: Final = 10
-_MAX_CANDIDATES: Final = 16
+_WINDOW_PARAGRAPHS: Final = 30
+_MAX_CANDIDATES: Final = 24
 _TAG_RULES: Final = frozenset(
     {"name-tag", "first-person-tag", "pronoun-tag", "self-identification", "continuation"}
 )
