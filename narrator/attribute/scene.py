@@ -92,6 +92,8 @@ class Scenes:
         for mention in reversed(self._mentions[max(0, at - 60) : at]):
             if mention.paragraph < seg.paragraph - ANTECEDENT_PARAGRAPHS:
                 break
+            # Named mentions only: the sieve's own resolution of a he or she is a guess,
+            # and measured, a guessed antecedent misleads more than none.
             if (
                 mention.pronoun
                 or mention.character == self._me

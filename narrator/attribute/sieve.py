@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Final
 
 from narrator.attribute.first_person import first_person_narrator
 from narrator.attribute.names import SELF_ID, Mention, NameIndex, addressed
-from narrator.attribute.speech_tags import Tag, TagReader
+from narrator.attribute.speech_tags import NOT_SUBJECT_BEFORE, Tag, TagReader
 from narrator.attribute.turns import Turn, Verdict, settle
 from narrator.model import UNKNOWN, Gender, Segment
 from narrator.text.english import PRONOUNS, is_verb_like
@@ -328,7 +328,12 @@ class Sieve:
                 is_verb_like(after[0])
                 or (after[0].endswith("ly") and len(after) > 1 and is_verb_like(after[1]))
             )
-            subject = (sentence_start and possessive) or (follows and not possessive)
+            earlier = _WORD.findall(seg.text[: mention.start - seg.start])[-1:]
+            # `where Elinor presided`, `to Mary`: not the subject of the sentence.
+            governed = bool(earlier) and earlier[0].lower() in NOT_SUBJECT_BEFORE
+            subject = (sentence_start and possessive) or (
+                follows and not possessive and not governed
+            )
             self.mentions.append(
                 dataclasses.replace(mention, paragraph=seg.paragraph, subject=subject)
             )

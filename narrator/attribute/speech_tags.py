@@ -62,6 +62,8 @@ _PREPOSITIONS: Final = frozenset(
     upon into onto over under against between among without than like""".split()
 )
 _NEGATIONS: Final = frozenset("not never n't nor".split())
+NOT_SUBJECT_BEFORE: Final = _SUBORDINATORS | _PREPOSITIONS
+"""A name right after one of these is not the subject of its sentence."""
 _REACH_AFTER: Final = 6
 """A speech verb after a quote must come within this many words (`she said` ... )."""
 
