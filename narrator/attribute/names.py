@@ -143,6 +143,20 @@ class NameIndex:
             if alternatives
             else None
         )
+        # "the detective" in the narration names the cast's The Detective (and "the count"
+        # its one Count): a description the cast uses for a name, after "the".
+        self._described_pattern = (
+            re.compile(
+                r"(?<![\w'\u2019])(?:the|The)\s+(?:"
+                + "|".join(
+                    _spelling(d) for d in sorted(self.described, key=lambda d: (-len(d), d))
+                )
+                + r")(?![\w'\u2019])",
+                re.IGNORECASE,
+            )
+            if self.described
+            else None
+        )
         self.last_seen: dict[str, int] = {}
         """Where each character was last named unambiguously (offsets), for resolving a
         shared name form; the sieve notes mentions as it reads."""
@@ -161,6 +175,16 @@ class NameIndex:
             if owner is not None:
                 shared = self.is_shared(m.group())
                 found.append(Mention(offset + m.start(), offset + m.end(), owner, shared=shared))
+        if self._described_pattern is not None:
+            taken = [(m.start - offset, m.end - offset) for m in found]
+            for m in self._described_pattern.finditer(text):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                phrase = " ".join(m.group().split()[1:]).casefold()
+                owner = self.described.get(phrase)
+                if owner is not None:
+                    found.append(Mention(offset + m.start(), offset + m.end(), owner))
+            found.sort(key=lambda mention: mention.start)
         return found
 
     def owner(self, written: str) -> str:
