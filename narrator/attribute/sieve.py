@@ -28,6 +28,8 @@ _TIME_SHIFT: Final = re.compile(
 """A paragraph opening with a jump in time starts a new conversation."""
 """More narration than this between two turns ends a conversation."""
 _WORD: Final = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
+_CARRY_ON_WORDS: Final = 8
+"""How short a sentence ending a paragraph must be to introduce the next one's quote."""
 
 
 class Sieve:
@@ -193,17 +195,26 @@ class Sieve:
         return Verdict(speaker, f"actor-{side}", confidence - 0.2)
 
     def _introducer(self, i: int) -> int | None:
-        """The last sentence of the paragraph before, when it ends with a colon or comma
-        and this quote opens its own paragraph."""
+        """The last sentence of the paragraph before, when this quote opens its own
+        paragraph and that sentence leads into it: ending with a colon or comma, or a
+        short sentence of a speaker carrying on (`Lucy continued.`)."""
         seg = self.segments[i]
         if i == 0 or self.segments[i - 1].paragraph == seg.paragraph:
             return None
         j = i - 1
         previous = self.segments[j]
+        if previous.kind != "narration" or previous.paragraph != seg.paragraph - 1:
+            return None
+        ending = previous.text.rstrip()
+        if ending.endswith((":", ",")):
+            return j
+        tags_a_quote = j > 0 and self.segments[j - 1].paragraph == previous.paragraph and (
+            self.segments[j - 1].kind == "dialogue"
+        )
         if (
-            previous.kind == "narration"
-            and previous.paragraph == seg.paragraph - 1
-            and previous.text.rstrip().endswith((":", ","))
+            ending.endswith(".")
+            and not tags_a_quote  # `"...," said Elinor.` is its own quote's tag
+            and len(_WORD.findall(previous.text)) <= _CARRY_ON_WORDS
         ):
             return j
         return None

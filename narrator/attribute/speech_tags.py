@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Final, Literal
 from narrator.text.english import (
     AGE_WORDS,
     AUXILIARIES,
+    CARRY_ON_VERBS,
     GENDERED_NOUNS,
     PRONOUN_POSSESSIVES,
     PRONOUNS,
@@ -64,6 +65,8 @@ _PREPOSITIONS: Final = frozenset(
 _NEGATIONS: Final = frozenset("not never n't nor".split())
 NOT_SUBJECT_BEFORE: Final = _SUBORDINATORS | _PREPOSITIONS
 """A name right after one of these is not the subject of its sentence."""
+_CARRY_ON_MAX_WORDS: Final = 8
+"""A sentence introducing the next quote without a colon is short (`Lucy continued.`)."""
 _REACH_AFTER: Final = 6
 """A speech verb after a quote must come within this many words (`she said` ... )."""
 
@@ -153,10 +156,19 @@ class TagReader:
         tokens = self._clause(text, first=False)
         verbs = [i for i in range(len(tokens)) if self._is_speech(tokens, i)]
         # `said,` / `replied:` / `called out "...` / `said severely "...`: the verb leads
-        # straight into the quote.
+        # straight into the quote; `Lucy continued.` / `he went on in a lower voice.`: a
+        # short sentence whose verb says the speaker carries on.
         introduces = text.rstrip().endswith((",", ":")) or bool(
             verbs and tokens and verbs[-1] >= len(tokens) - 2 and tokens[-1].text[0].isalpha()
         )
+        if verbs and not introduces and text.rstrip().endswith("."):
+            last = tokens[verbs[-1]]
+            words = [t for t in tokens if t.text[0].isalpha()]
+            introduces = (
+                len(words) <= _CARRY_ON_MAX_WORDS
+                and lemma(last.text) in CARRY_ON_VERBS
+                and not any(t.text.lower() in _NEGATIONS for t in tokens[verbs[-1] + 1 :])
+            )
         if verbs and introduces:
             verb = verbs[-1]
             subject = self._passive_agent(text, tokens, verb) or self._last_subject(
@@ -168,6 +180,10 @@ class TagReader:
                 subject = self._subject_after(text, tokens, verb) or self._description(
                     tokens[:verb]
                 )
+            if subject is None and tokens and tokens[0].text.lower() in _NEW_CLAUSE:
+                # `Mr. Collins was gratified; and with a smile replied,`: the clause after
+                # the semicolon shares the subject of the one before it.
+                subject = self._first_subject(text, self._clause_before(text, tokens[0]))
             if subject is not None:
                 return self._with_listeners(text, tokens, subject)
         subject = self._first_subject(text, tokens)
@@ -176,6 +192,15 @@ class TagReader:
         return None
 
     # -- pieces ----------------------------------------------------------------
+
+    def _clause_before(self, text: str, first: _Token) -> list[_Token]:
+        """The clause before the one starting at `first`, back to a sentence end."""
+        tokens = [_Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+        earlier = [t for t in tokens if t.end <= first.start and t.text not in ";"]
+        for k in range(len(earlier) - 1, -1, -1):
+            if earlier[k].text in ".!?":
+                return earlier[k + 1 :]
+        return earlier
 
     def _clause(self, text: str, *, first: bool) -> list[_Token]:
         tokens = [_Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]

@@ -24,6 +24,12 @@ SPEECH_VERBS: Final = frozenset(
     concur affirm assert acknowledge confess object complain protest apologise apologize
     exclaim recite read quote""".split()
 )
+CARRY_ON_VERBS: Final = frozenset(
+    """continue resume proceed pursue persist add reply answer rejoin retort respond
+    begin""".split()
+)
+"""Speech verbs that, ending a short sentence, hand over to the quote after it (`Lucy
+continued.`, `he went on in a lower voice.`)."""
 SPEECH_NOUNS: Final = frozenset(
     """remark exclamation cry shout whisper voice reply answer question call chorus
     murmur mutter scream shriek greeting""".split()
