@@ -152,7 +152,10 @@ class Segment:
     rule: str | None = None
     """The attribution rule that chose the speaker (dialogue only)."""
     confidence: float | None = None
-    """How sure that rule is, 0 to 1 (dialogue only)."""
+    """How likely the speaker is right, 0 to 1 (dialogue only)."""
+    doubtful: bool | None = None
+    """True when the speaker is a guess for the user to check (shown as `?`); None for
+    narration."""
     paragraph: int = 0
     """Index of the paragraph in `Chapter.paragraphs`."""
     scene: int = 0

@@ -72,7 +72,7 @@ def test_vocative_is_not_the_speaker() -> None:
 
 
 def test_self_identification() -> None:
-    text = '"Hello?" he whispers.\n\n"It\'s Meredith. Where are you?"'
+    text = '"Hello?" he whispers.\n\n"Meredith here. Where are you?"'
     cast = (Character("Alex", (), "male"), Character("Meredith", (), "female"))
     spoken = _spoken("Alex answers the phone.\n\n" + text, cast)
     assert spoken[-1][1:] == ("Meredith", "self-identification")

@@ -29,7 +29,8 @@ def test_script_json_has_the_design_md_shape(project: Path) -> None:
     assert first == {
         "index": 0, "kind": "narration", "speaker": "narrator",
         "text": "Izzie pours two mugs of coffee.", "start": start, "end": start + 31,
-        "rule": None, "confidence": None, "paragraph": 0, "scene": 0, "continues": False,
+        "rule": None, "confidence": None, "doubtful": None, "paragraph": 0, "scene": 0,
+        "continues": False,
     }  # fmt: skip
     # gold.json has this quote at 894-923, marks included.
     assert (second["start"], second["end"]) == (895, 922)
@@ -38,6 +39,7 @@ def test_script_json_has_the_design_md_shape(project: Path) -> None:
     assert second["text"] == "You should drink something,"
     assert second["rule"] == "pronoun-tag"
     assert isinstance(second["confidence"], float)
+    assert second["doubtful"] is (second["confidence"] < 0.71)
     for seg in document["segments"]:
         assert text[seg["start"] : seg["end"]] == seg["text"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from narrator.attribute.names import NameIndex, addressed, standing
+from narrator.attribute.names import NameIndex, addressed, announces, names_self, standing
 from narrator.model import Character
 
 CAST = (
@@ -68,3 +68,16 @@ def test_an_alias_the_user_gave_wins_over_a_shared_part() -> None:
     index = NameIndex((Character("Mary Datchet", ("Mary",)), Character("Mary Seal")))
     index.seen("Mary Seal", 10)
     assert index.mentions("Mary said")[0].character == "Mary Datchet"
+
+
+def test_a_speaker_names_themself_but_announces_others() -> None:
+    index = NameIndex(CAST)
+
+    def said(text: str) -> tuple[bool, bool]:
+        (mention,) = index.mentions(text)
+        return names_self(text, mention), announces(text, mention)
+
+    assert said("I'm Adela, and you are?") == (True, False)
+    assert said("Adela here. Where are you?") == (True, False)
+    assert said("It's Adela! She's back.") == (False, True)
+    assert said("Where is Adela?") == (False, False)

@@ -35,9 +35,15 @@ def test_model_round_trips_through_its_file(tmp_path: Path) -> None:
 
 def test_shipped_weights_are_there_and_sensible() -> None:
     model = shipped_model()
-    assert model is not None, f"{WEIGHTS_FILE} is missing: run tools/train_ranker.py --write"
-    assert len(model.trained_on) == 7
+    assert model is not None, f"{WEIGHTS_FILE} is missing: run tools/train_attribution.py --write"
+    assert len(model.trained_on) == 14
+    # Confidence: fitted, with a threshold that marks some quotes and not most.
+    assert model.confidence is not None
+    assert 0.3 < model.confidence.threshold < 0.95
     # Being named by a speech tag must count for a candidate; being addressed, against.
     assert model.local["tag_names"] > 1.0
     assert model.local["addressed_here"] < 0.0
-    assert model.transitions["alternate"] > 0.0
+    # Answering is likelier than someone new; resuming is likelier across narration than
+    # between adjacent bare quotes.
+    assert model.transitions["alternate:adjacent"] > 0.0
+    assert model.transitions["repeat:adjacent"] < model.transitions["repeat:apart"]

@@ -66,7 +66,7 @@ def test_the_page_is_self_contained_and_holds_every_quote(page: Path) -> None:
         assert element.get("data-speaker") == seg["speaker"]
         assert element.text_content() == seg["text"]
         assert float(element.get("data-start")) < float(element.get("data-end"))
-        doubtful = seg["confidence"] < 0.5 or seg["speaker"] == "unknown"
+        doubtful = seg["doubtful"]
         assert ("doubtful" in element.get("class").split()) == doubtful
     # Every sentence of the chapter is on the page, in order.
     starts = [float(e.get("data-start")) for e in tree.xpath("//span[@data-start]")]

@@ -54,10 +54,11 @@ def name(character: str, **fields: object) -> Tag:
         ),
         ("said the young man.", Tag("description", gender="male", role="youth")),
         # A cast member whose name is a description: the tag names them.
-        ("said the old man.", Tag("description", "An Old Man", gender="male", role="elder")),
-        ("the drummer shouted.", Tag("description", "The Drummer")),
+        # A description the cast uses for a name names that character.
+        ("said the old man.", Tag("name", "An Old Man")),
+        ("the drummer shouted.", Tag("name", "The Drummer")),
         # The cast's one Count is "the count"; of two colonels, "the colonel" is neither.
-        ("said the count.", Tag("description", "Count Mippipopolous")),
+        ("said the count.", Tag("name", "Count Mippipopolous")),
         ("said the colonel.", Tag("description")),
         ("I said.", Tag("first-person")),
         ("Alex looks at her.", Tag("name", "Alex", speech=False)),

@@ -28,13 +28,20 @@ import multiprocessing
 import sys
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from narrator.attribute.calibration import Calibration, fit_calibration
+from narrator.attribute.confidence import (
+    ConfidenceModel,
+    choose_threshold,
+    decision_features,
+    expected_calibration_error,
+    reliability,
+)
 from narrator.attribute.features import Evidence
 from narrator.attribute.names import NameIndex
 from narrator.attribute.ranker import LINKS, WEIGHTS_FILE, Model, decode, link
@@ -52,9 +59,10 @@ STEPS: int = 600
 SCALE_GRID: tuple[float, ...] = (0.3, 0.5, 0.7, 1.0)
 OTHERS_GRID: tuple[float, ...] = (2.0, 4.0)
 
-Decoded = dict[int, tuple[str, float]]
-Prediction = tuple[str, bool, float, int, str, str]
-"""(quote type, right?, decoded probability, segment index or -1, predicted, gold)."""
+Decoded = Mapping[int, tuple[str, float, str]]
+Prediction = tuple[str, bool, float, int, str, str, dict[str, float]]
+"""(quote type, right?, decoded probability, segment index or -1, predicted, gold, how it
+was decided: the confidence model's features)."""
 
 
 @dataclass
@@ -205,10 +213,6 @@ def _correct(novel: Novel, chosen: Decoded) -> int:
     )
 
 
-def first_decoding(novel: Novel, model: Model) -> Decoded:
-    return decode(novel.evidence, model, scores_of(novel.examples, dict(model.local)))
-
-
 def train(novels: list[Novel]) -> Model:
     """The ranker trained on these novels."""
     return train_pass(novels, [n.examples for n in novels])
@@ -217,15 +221,69 @@ def train(novels: list[Novel]) -> Model:
 def predictions(novel: Novel, model: Model) -> list[Prediction]:
     """For each gold quote: its type, whether the decoded speaker is right, and the
     decoded speaker's probability (0 for an undetected quote)."""
-    chosen = first_decoding(novel, model)
+    local = scores_of(novel.examples, dict(model.local))
+    chosen = decode(novel.evidence, model, local)
     out: list[Prediction] = []
     for i, gold, kind in novel.quotes:
         if i is None or i not in chosen:
-            out.append((kind, False, 0.0, -1 if i is None else i, "", gold))
+            out.append((kind, False, 0.0, -1 if i is None else i, "", gold, {}))
             continue
-        name, probability = chosen[i]
-        out.append((kind, name.casefold() == gold.casefold(), probability, i, name, gold))
+        name, probability, how = chosen[i]
+        features = decision_features(novel.evidence, local[i], name, probability, i, how)
+        right = name.casefold() == gold.casefold()
+        out.append((kind, right, probability, i, name, gold, features))
     return out
+
+
+def fit_logistic(rows: list[tuple[dict[str, float], bool]]) -> dict[str, float]:
+    """Logistic regression (L2, Adam) of right? on decision features; a "bias" weight."""
+    vocab = [*sorted({k for f, _ in rows for k in f}), "bias"]
+    column = {name: k for k, name in enumerate(vocab)}
+    x = np.zeros((len(rows), len(vocab)))
+    for r, (f, _) in enumerate(rows):
+        for k, value in f.items():
+            x[r, column[k]] = value
+        x[r, -1] = 1.0
+    y = np.array([ok for _, ok in rows], dtype=np.float64)
+    w = np.zeros(len(vocab))
+    m1 = np.zeros_like(w)
+    m2 = np.zeros_like(w)
+    for step in range(1, 801):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        grad = x.T @ (p - y) / len(y) + L2 * w / len(y)
+        m1 = 0.9 * m1 + 0.1 * grad
+        m2 = 0.999 * m2 + 0.001 * grad**2
+        w -= 0.05 * (m1 / (1 - 0.9**step)) / (np.sqrt(m2 / (1 - 0.999**step)) + 1e-8)
+    return {name: float(w[k]) for k, name in enumerate(vocab)}
+
+
+def confidence_report(held: list[list[Prediction]]) -> tuple[ConfidenceModel, list[str]]:
+    """The confidence model fitted on every left-out prediction, and what it achieves on
+    novels it was not fitted on (each novel scored by a model of the other thirteen)."""
+    rows = [[(p[6], p[1]) for p in preds if p[6]] for preds in held]
+    scored: list[tuple[float, bool]] = []
+    for k in range(len(rows)):
+        weights = fit_logistic([r for j, rs in enumerate(rows) if j != k for r in rs])
+        model = ConfidenceModel(weights, 0.0)
+        scored += [(model(f), ok) for f, ok in rows[k]]
+    # Undetected quotes are errors no confidence can mark; they count against accuracy.
+    undetected = sum(1 for preds in held for p in preds if not p[6])
+    threshold = choose_threshold(scored)
+    lines = ["confidence   quotes   right"]
+    for low, high, count, share in reliability(scored):
+        lines.append(f"{low:.1f}-{high:.1f}  {count:8d}   {share:.3f}")
+    marked = [ok for c, ok in scored if c < threshold]
+    unmarked = [ok for c, ok in scored if c >= threshold]
+    errors = sum(1 for _, ok in scored if not ok)
+    lines.append(f"expected calibration error {expected_calibration_error(scored):.4f}")
+    lines.append(
+        f"? below {threshold}: {len(marked) / len(scored):.3f} of quotes marked, "
+        f"{sum(1 for ok in marked if not ok) / max(errors, 1):.3f} of errors marked, "
+        f"unmarked right {sum(unmarked) / max(len(unmarked), 1):.3f} "
+        f"({undetected} undetected quotes not counted)"
+    )
+    final = ConfidenceModel(fit_logistic([r for rs in rows for r in rs]), threshold)
+    return final, lines
 
 
 def transition_shares(novels: list[Novel]) -> dict[str, tuple[float, float]]:
@@ -332,8 +390,8 @@ def main() -> int:
         f"{k}={right_by_type[k] / by_type[k]:.3f}" for k in ("Explicit", "Anaphoric", "Implicit")
     )
     print(f"{'MICRO (left out)':35} {micro:.3f}  {kinds}")
-    calibration = fit_calibration([(p[2], p[1]) for p in every])
-    print(f"calibration: {len(calibration.points)} points, doubtful below {calibration.threshold}")
+    confidence, lines = confidence_report(held)
+    print("\n".join(lines))
     if args.dump:
         args.dump.write_text(json.dumps([[n.name, held[k]] for k, n in enumerate(_NOVELS)]))
     if args.write:
@@ -342,7 +400,7 @@ def main() -> int:
             model.local,
             model.transitions,
             tuple(n.name for n in _NOVELS),
-            Calibration(calibration.points, calibration.threshold),
+            confidence,
         ).save(WEIGHTS_FILE)
         print(f"wrote {WEIGHTS_FILE}")
     print(f"done in {time.perf_counter() - started:.0f} s")

@@ -47,7 +47,10 @@ LOW_CONFIDENCE: Final = 0.5
 
 
 def doubtful(seg: Segment) -> bool:
-    """Whether a quote's attribution is one for the user to check."""
+    """Whether a quote's attribution is one for the user to check: as its confidence
+    model judged, else by a fixed threshold on its confidence."""
+    if seg.doubtful is not None:
+        return seg.doubtful
     confidence = seg.confidence if seg.confidence is not None else 0.0
     return confidence < LOW_CONFIDENCE or seg.speaker == UNKNOWN
 

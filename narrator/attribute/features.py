@@ -15,6 +15,7 @@ import math
 from collections import Counter
 from typing import TYPE_CHECKING, Final
 
+from narrator.attribute.names import announces, names_self
 from narrator.attribute.scene import Scenes
 from narrator.model import UNKNOWN
 
@@ -162,8 +163,13 @@ class Evidence:
             earlier = [self.speaker_of_turn[j] for j in range(max(0, k - 6), k)]
             if name in earlier:
                 f["spoke_in_last_6_turns"] = 1.0
-        mentioned_inside = any(m.character == name for m in sieve.cast.mentions(seg.text))
-        if mentioned_inside and name not in (sieve.turns[k].addressed if k is not None else ()):
+        inside = [m for m in sieve.cast.mentions(seg.text) if m.character == name]
+        phone = sieve.on_the_phone(seg.paragraph)
+        if any(names_self(seg.text, m, phone) for m in inside):
+            f["names_self"] = 1.0  # "I'm Meredith."
+        elif any(announces(seg.text, m) for m in inside):
+            f["announced_inside_quote"] = 1.0  # "It's Jane!": rarely Jane's own words
+        elif inside and name not in (sieve.turns[k].addressed if k is not None else ()):
             f["named_inside_quote"] = 1.0
         for start, character, subject in self.mentions_by_paragraph.get(seg.paragraph, []):
             if character != name:

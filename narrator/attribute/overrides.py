@@ -31,11 +31,20 @@ def apply_overrides(
                 used.add((text, seen[text]))
                 if override.speaker == NARRATOR:
                     seg = dataclasses.replace(
-                        seg, kind="narration", speaker=NARRATOR, rule=None, confidence=None
+                        seg,
+                        kind="narration",
+                        speaker=NARRATOR,
+                        rule=None,
+                        confidence=None,
+                        doubtful=None,
                     )
                 else:
                     seg = dataclasses.replace(
-                        seg, speaker=override.speaker, rule="override", confidence=1.0
+                        seg,
+                        speaker=override.speaker,
+                        rule="override",
+                        confidence=1.0,
+                        doubtful=False,
                     )
         out.append(seg)
     return tuple(out), [o for key, o in wanted.items() if key not in used]

@@ -15,23 +15,20 @@ import itertools
 import json
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
-from narrator.attribute.calibration import Calibration
+from narrator.attribute.confidence import ConfidenceModel, decision_features
 from narrator.attribute.features import Evidence
+from narrator.attribute.turns import anchored
+from narrator.model import UNKNOWN
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from narrator.attribute.sieve import Sieve
-    from narrator.attribute.turns import Verdict
     from narrator.model import Segment
 
 WEIGHTS_FILE: Final = Path(__file__).with_name("ranker.json")
-_ANCHOR_RULES: Final = frozenset(
-    {"name-tag", "first-person-tag", "self-identification", "continuation", "outsider-tag"}
-)
-_ANCHOR_CONFIDENCE: Final = 0.85
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -43,37 +40,35 @@ class Model:
     """"repeat" (the last speaker speaks again) and "alternate" (the one before that
     answers); someone new speaking is the baseline, 0."""
     trained_on: tuple[str, ...] = ()
-    calibration: Calibration | None = None
-    """Decoded probability -> share right, fitted on leave-one-novel-out predictions."""
+    confidence: ConfidenceModel | None = None
+    """How likely a decision is right, fitted on leave-one-novel-out predictions."""
 
     @classmethod
     def load(cls, path: Path = WEIGHTS_FILE) -> Model:
         data = json.loads(path.read_text(encoding="utf-8"))
-        stored = data.get("calibration")
-        calibration = (
-            Calibration(tuple((x, y) for x, y in stored["points"]), stored["threshold"])
-            if stored
-            else None
+        stored = data.get("confidence")
+        confidence = (
+            ConfidenceModel(dict(stored["weights"]), float(stored["threshold"])) if stored else None
         )
         return cls(
             dict(data["local"]),
             dict(data["transitions"]),
             tuple(data.get("trained_on", ())),
-            calibration,
+            confidence,
         )
 
     def save(self, path: Path) -> None:
         data: dict[str, object] = {
             "about": "Weights for narrator.attribute.ranker (local conditional logit and "
-            "turn transitions) and its calibration; made by tools/train_attribution.py from "
+            "turn transitions) and its confidence model; made by tools/train_attribution.py from "
             "the PDNC dev novels in bench/eval.",
             "trained_on": list(self.trained_on),
             "transitions": dict(self.transitions),
         }
-        if self.calibration is not None:
-            data["calibration"] = {
-                "threshold": self.calibration.threshold,
-                "points": [list(point) for point in self.calibration.points],
+        if self.confidence is not None:
+            data["confidence"] = {
+                "threshold": self.confidence.threshold,
+                "weights": {k: round(v, 5) for k, v in sorted(self.confidence.weights.items())},
             }
         data["local"] = {k: round(v, 5) for k, v in sorted(self.local.items())}
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
@@ -107,11 +102,6 @@ def local_choices(evidence: Evidence, weights: Mapping[str, float], i: int) -> d
     return {name: v - norm for name, v in scores.items()}
 
 
-def _anchored(verdict: Verdict) -> bool:
-    """A sieve verdict too sure to be second-guessed: a name, "I" or self-naming tag."""
-    return verdict.rule in _ANCHOR_RULES and verdict.confidence >= _ANCHOR_CONFIDENCE
-
-
 def _transition(
     t: Mapping[str, float], a: str | None, b: str | None, c: str, link: str = ""
 ) -> float:
@@ -124,6 +114,15 @@ def _transition(
     if c == a:
         return t.get(f"alternate:{link}", t.get("alternate", 0.0))
     return 0.0
+
+
+class Decision(NamedTuple):
+    """A quote's decoded speaker, how sure the decoding is, and how its turn follows the
+    one before ("" when it opens its conversation)."""
+
+    speaker: str
+    probability: float
+    link: str = ""
 
 
 LINKS: Final = ("adjacent", "narrated", "apart")
@@ -156,7 +155,7 @@ def local_scores(evidence: Evidence, weights: Mapping[str, float]) -> dict[int, 
 
 def decode(
     evidence: Evidence, model: Model, local: Mapping[int, Mapping[str, float]] | None = None
-) -> dict[int, tuple[str, float]]:
+) -> dict[int, Decision]:
     """The most likely speakers of every conversation's turns taken together (a second-
     order Viterbi over turns: local evidence plus repeat/alternate transitions)."""
     sieve = evidence.sieve
@@ -164,10 +163,10 @@ def decode(
         local = local_scores(evidence, model.local)
     # What a strong explicit rule of the sieve decided stays decided, as an anchor.
     local = {
-        i: ({v.speaker: 0.0} if (v := sieve.verdicts.get(i)) is not None and _anchored(v) else s)
+        i: ({v.speaker: 0.0} if (v := sieve.verdicts.get(i)) is not None and anchored(v) else s)
         for i, s in local.items()
     }
-    out: dict[int, tuple[str, float]] = {}
+    out: dict[int, Decision] = {}
     conversations: dict[int, list[int]] = {}
     for k, turn in enumerate(sieve.turns):
         conversations.setdefault(turn.conversation, []).append(k)
@@ -192,9 +191,10 @@ def decode(
                     continue
                 own = max(scores, key=scores.__getitem__)
                 if own != speaker and math.exp(scores[own]) >= _OWN_TAG:
-                    out[i] = (own, math.exp(scores[own]))
+                    out[i] = Decision(own, math.exp(scores[own]), links[n])
                     continue
-                out[i] = (speaker, _conditional(scores, speaker, before, after, model, around))
+                probability = _conditional(scores, speaker, before, after, model, around)
+                out[i] = Decision(speaker, probability, links[n])
     return out
 
 
@@ -270,11 +270,23 @@ def _conditional(
 
 
 def rerank(sieve: Sieve, segments: tuple[Segment, ...], model: Model) -> tuple[Segment, ...]:
-    """The sieve's segments with every quote's speaker chosen by the ranker."""
-    choices = decode(Evidence(sieve), model)
+    """The sieve's segments with every quote's speaker chosen by the ranker, and how sure
+    that is (with the model's confidence, whether it is doubtful)."""
+    evidence = Evidence(sieve)
+    local = local_scores(evidence, model.local)
     out = list(segments)
-    for i, (name, probability) in choices.items():
+    for i, decision in decode(evidence, model, local).items():
         seg = segments[i]
+        name = decision.speaker
         rule = seg.rule if seg.speaker == name and seg.rule else "ranker"
-        out[i] = dataclasses.replace(seg, speaker=name, rule=rule, confidence=round(probability, 2))
+        confidence, doubtful = decision.probability, None
+        if model.confidence is not None:
+            features = decision_features(
+                evidence, local.get(i, {}), name, decision.probability, i, decision.link
+            )
+            confidence = model.confidence(features)
+            doubtful = confidence < model.confidence.threshold or name == UNKNOWN
+        out[i] = dataclasses.replace(
+            seg, speaker=name, rule=rule, confidence=round(confidence, 2), doubtful=doubtful
+        )
     return tuple(out)

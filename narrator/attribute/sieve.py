@@ -7,16 +7,17 @@ import re
 from typing import TYPE_CHECKING, Final
 
 from narrator.attribute.first_person import first_person_narrator
-from narrator.attribute.names import SELF_ID, Mention, NameIndex, addressed
-from narrator.attribute.speech_tags import NOT_SUBJECT_BEFORE, Tag, TagReader
+from narrator.attribute.names import Mention, NameIndex, addressed, names_self, on_the_phone
+from narrator.attribute.reading import read_mentions
+from narrator.attribute.speech_tags import Tag, TagReader
 from narrator.attribute.turns import Turn, Verdict, settle
 from narrator.model import UNKNOWN, Gender, Segment
-from narrator.text.english import PRONOUNS, is_verb_like
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
 _CONVERSATION_GAP_WORDS: Final = 60
+"""More narration than this between two turns ends a conversation."""
 _TIME_SHIFT: Final = re.compile(
     r"^(?:(?:it'?s|it\s+was|it\s+is)\s+)?(?:(?:a\s+few|an?|one|two|three|four|five|six|several"
     r"|some|\d+)\s+)?(?:hours?|days?|weeks?|months?|years?|minutes?)\s+later\b"
@@ -26,7 +27,6 @@ _TIME_SHIFT: Final = re.compile(
     re.IGNORECASE,
 )
 """A paragraph opening with a jump in time starts a new conversation."""
-"""More narration than this between two turns ends a conversation."""
 _WORD: Final = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
 _CARRY_ON_WORDS: Final = 8
 """How short a sentence ending a paragraph must be to introduce the next one's quote."""
@@ -48,6 +48,10 @@ class Sieve:
         self.turn_of: dict[int, int] = {}
         """The turn each quote belongs to."""
         self.me = first_person_narrator(self.segments, cast)
+        self._narration: dict[int, list[str]] = {}
+        for seg in self.segments:
+            if seg.kind == "narration":
+                self._narration.setdefault(seg.paragraph, []).append(seg.text)
         """The character who narrates as "I", in a first-person story."""
 
     # -- the passes ------------------------------------------------------------
@@ -86,7 +90,7 @@ class Sieve:
         if quotes:
             turn = Turn(paragraph, self.segments[members[0]].scene, quotes)
             for i in quotes:
-                turn.addressed |= self._addressed(self.segments[i].text)
+                turn.addressed |= addressed(self.segments[i].text, self.cast)
             if self.turns:
                 last = self.turns[-1]
                 apart = (
@@ -163,7 +167,7 @@ class Sieve:
                 return Verdict(verdict.speaker, verdict.rule, verdict.confidence * weight)
             if tag.speech:
                 break  # a speech tag we cannot resolve ("said the old man") ends the search
-        named = self._self_identified(seg.text)
+        named = self._self_identified(seg.text, self.on_the_phone(seg.paragraph))
         if named is not None:
             return Verdict(named, "self-identification", 0.8)
         return None
@@ -208,8 +212,10 @@ class Sieve:
         ending = previous.text.rstrip()
         if ending.endswith((":", ",")):
             return j
-        tags_a_quote = j > 0 and self.segments[j - 1].paragraph == previous.paragraph and (
-            self.segments[j - 1].kind == "dialogue"
+        tags_a_quote = (
+            j > 0
+            and self.segments[j - 1].paragraph == previous.paragraph
+            and (self.segments[j - 1].kind == "dialogue")
         )
         if (
             ending.endswith(".")
@@ -219,11 +225,17 @@ class Sieve:
             return j
         return None
 
-    def _self_identified(self, text: str) -> str | None:
+    def _self_identified(self, text: str, phone: bool) -> str | None:
         for mention in self.cast.mentions(text):
-            if SELF_ID.search(text[: mention.start]):
+            if names_self(text, mention, phone):
                 return mention.character
         return None
+
+    def on_the_phone(self, paragraph: int) -> bool:
+        """Whether the narration of this paragraph or the one before is about a call."""
+        return any(
+            on_the_phone(" ".join(self._narration.get(p, ()))) for p in (paragraph - 1, paragraph)
+        )
 
     # -- pronouns and salience -------------------------------------------------
 
@@ -288,66 +300,9 @@ class Sieve:
 
     def _read_narration(self, i: int) -> None:
         """Record who the narration mentions, and who its sentence's subject is."""
-        seg = self.segments[i]
-        words = [(m.start(), m.group()) for m in _WORD.finditer(seg.text)]
-        if not words:
-            return
-        if self.me is not None:
-            # In first-person narration every I, me and my is the narrator.
-            for offset, word in words:
-                if word in ("I", "me", "my", "myself"):
-                    start = seg.start + offset
-                    self.mentions.append(
-                        Mention(
-                            start, start + len(word), self.me, seg.paragraph, subject=word == "I"
-                        )
-                    )
-        gender = PRONOUNS.get(words[0][1].lower())
-        if gender is not None:
-            referent = self._tagged_speaker(i)
-            if referent is None:
-                referent = next(
-                    (
-                        m.character
-                        for m in reversed(self.mentions[-60:])
-                        if m.subject
-                        and m.character != self.me
-                        and self.cast.gender.get(m.character, "unknown") in (gender, "unknown")
-                    ),
-                    None,
-                )
-            if referent is not None:
-                start = seg.start + words[0][0]
-                self.mentions.append(
-                    Mention(
-                        start,
-                        start + len(words[0][1]),
-                        referent,
-                        seg.paragraph,
-                        subject=True,
-                        pronoun=True,
-                    )
-                )
-        for mention in self.cast.mentions(seg.text, seg.start):
-            if not mention.shared:
-                self.cast.seen(mention.character, mention.start)
-            rest = seg.text[mention.end - seg.start :]
-            after = _WORD.findall(rest)[:2]
-            sentence_start = mention.start == seg.start + words[0][0]
-            possessive = rest.startswith(("'s", "\u2019s"))
-            follows = bool(after) and (
-                is_verb_like(after[0])
-                or (after[0].endswith("ly") and len(after) > 1 and is_verb_like(after[1]))
-            )
-            earlier = _WORD.findall(seg.text[: mention.start - seg.start])[-1:]
-            # `where Elinor presided`, `to Mary`: not the subject of the sentence.
-            governed = bool(earlier) and earlier[0].lower() in NOT_SUBJECT_BEFORE
-            subject = (sentence_start and possessive) or (
-                follows and not possessive and not governed
-            )
-            self.mentions.append(
-                dataclasses.replace(mention, paragraph=seg.paragraph, subject=subject)
-            )
+        self.mentions += read_mentions(
+            self.segments[i], self.cast, self.me, self.mentions, self._tagged_speaker(i)
+        )
 
     def _tagged_speaker(self, i: int) -> str | None:
         """The speaker of the quote this narration tags (`"...," she says`), if decided."""
@@ -362,10 +317,6 @@ class Sieve:
             if verdict.rule.endswith("-tag") or verdict.rule == "actor-after":
                 return verdict.speaker
         return None
-
-    def _addressed(self, text: str) -> set[str]:
-        """Names addressed in a quote (vocatives), which are not its speaker."""
-        return addressed(text, self.cast)
 
     # -- conversation ----------------------------------------------------------
 

@@ -9,10 +9,21 @@ speaker of the conversation.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+
+ANCHOR_RULES: Final = frozenset(
+    {"name-tag", "first-person-tag", "self-identification", "continuation", "outsider-tag"}
+)
+ANCHOR_CONFIDENCE: Final = 0.85
+
+
+def anchored(verdict: Verdict) -> bool:
+    """A sieve verdict too sure to be second-guessed: a name, "I" or self-naming tag."""
+    return verdict.rule in ANCHOR_RULES and verdict.confidence >= ANCHOR_CONFIDENCE
 
 
 @dataclass(slots=True)

@@ -1,0 +1,91 @@
+"""Reading the narration for who it mentions: names, sentence-opening pronouns, and the
+narrator's own "I" in a first-person story, each marked as its sentence's subject or not.
+
+The sieve reads the chapter in order with this; the mentions are what pronoun
+resolution, scene presence and the ranker's recency features look back through.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import TYPE_CHECKING, Final
+
+from narrator.attribute.names import Mention
+from narrator.attribute.speech_tags import NOT_SUBJECT_BEFORE
+from narrator.text.english import PRONOUNS, is_verb_like
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from narrator.attribute.names import NameIndex
+    from narrator.model import Segment
+
+_WORD: Final = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
+_LOOK_BACK: Final = 60
+"""Mentions looked back through for a sentence-opening pronoun's referent."""
+
+
+def read_mentions(
+    seg: Segment,
+    cast: NameIndex,
+    me: str | None,
+    earlier: Sequence[Mention],
+    tagged: str | None,
+) -> list[Mention]:
+    """The mentions in one narration segment. A sentence opening with he or she refers to
+    `tagged` (the speaker of the quote this narration tags, when known), else to the
+    latest subject of that gender among the `earlier` mentions."""
+    words = [(m.start(), m.group()) for m in _WORD.finditer(seg.text)]
+    if not words:
+        return []
+    found: list[Mention] = []
+    if me is not None:
+        # In first-person narration every I, me and my is the narrator.
+        for offset, word in words:
+            if word in ("I", "me", "my", "myself"):
+                start = seg.start + offset
+                found.append(
+                    Mention(start, start + len(word), me, seg.paragraph, subject=word == "I")
+                )
+    gender = PRONOUNS.get(words[0][1].lower())
+    if gender is not None:
+        referent = tagged or next(
+            (
+                m.character
+                for m in reversed(earlier[-_LOOK_BACK:])
+                if m.subject
+                and m.character != me
+                and cast.gender.get(m.character, "unknown") in (gender, "unknown")
+            ),
+            None,
+        )
+        if referent is not None:
+            start = seg.start + words[0][0]
+            found.append(
+                Mention(
+                    start,
+                    start + len(words[0][1]),
+                    referent,
+                    seg.paragraph,
+                    subject=True,
+                    pronoun=True,
+                )
+            )
+    for mention in cast.mentions(seg.text, seg.start):
+        if not mention.shared:
+            cast.seen(mention.character, mention.start)
+        rest = seg.text[mention.end - seg.start :]
+        after = _WORD.findall(rest)[:2]
+        sentence_start = mention.start == seg.start + words[0][0]
+        possessive = rest.startswith(("'s", "\u2019s"))
+        follows = bool(after) and (
+            is_verb_like(after[0])
+            or (after[0].endswith("ly") and len(after) > 1 and is_verb_like(after[1]))
+        )
+        before = _WORD.findall(seg.text[: mention.start - seg.start])[-1:]
+        # `where Elinor presided`, `to Mary`: not the subject of the sentence.
+        governed = bool(before) and before[0].lower() in NOT_SUBJECT_BEFORE
+        subject = (sentence_start and possessive) or (follows and not possessive and not governed)
+        found.append(dataclasses.replace(mention, paragraph=seg.paragraph, subject=subject))
+    return found
