@@ -17,11 +17,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from narrator import audio
-from narrator.attribute import apply_overrides, attribute, cautious
+from narrator.attribute import (
+    Unmatched,
+    attribute,
+    cautious,
+    match_corrections,
+    not_speech,
+)
 from narrator.config.corrections import corrections_path, load_corrections
 from narrator.errors import InputError
 from narrator.files import cannot_write, folder_lock, remove_leftovers
-from narrator.model import BuildOptions, Chapter, ChapterRef, Config, Override, Segment, Voice
+from narrator.model import (
+    NARRATOR,
+    BuildOptions,
+    Chapter,
+    ChapterRef,
+    Config,
+    Override,
+    Segment,
+    Voice,
+)
 from narrator.publish.assemble import Assembly, retag_chapter, write_chapter
 from narrator.publish.audiobook import AudiobookResult, collect, make_book
 from narrator.publish.cover import cover_for
@@ -85,8 +100,11 @@ class Script:
     attributed: tuple[Segment, ...]
     """As attribution found them, before the corrections."""
     corrections: tuple[Override, ...]
-    unmatched: tuple[Override, ...]
+    unmatched: tuple[Unmatched, ...]
     """Corrections whose quote is not in the chapter (edited since, say)."""
+    changed: int = 0
+    """Quotes the corrections did not name whose speaker they changed (the turns of a
+    conversation follow a corrected one)."""
 
 
 def chapters_to_build(
@@ -150,17 +168,32 @@ def script(
     corrections applied."""
     if not isinstance(chapter, Chapter):
         chapter = ingest(chapter, read_front_matter=config.read_front_matter)
-    attributed = attribute(segment(chapter), config.characters)
+    segmented = segment(chapter)
+    attributed = attribute(segmented, config.characters)
     corrections = load_corrections(corrections_path(chapter.ref), config.characters)
-    segments, unmatched = apply_overrides(attributed, corrections)
-    for override in unmatched:
+    segments, changed = attributed, 0
+    unmatched: list[Unmatched] = []
+    if corrections:
+        matched, unmatched = match_corrections(segmented, corrections)
+        fixed = {i: c.speaker for i, c in matched.items() if c.speaker != NARRATOR}
+        spoken = not_speech(segmented, set(matched) - set(fixed))
+        segments = attribute(spoken, config.characters, fixed)
+        changed = sum(
+            1
+            for before, after in zip(attributed, segments, strict=True)
+            if after.kind == "dialogue" and after.index not in fixed
+            and after.speaker != before.speaker
+        )  # fmt: skip
+    for miss in unmatched:
+        c = miss.correction
+        hint = f"the closest is \u201c{miss.closest}\u201d" if miss.closest else "was it edited?"
         _LOGGER.warning(
-            "%s: no quote %r (number %d) in %s; was it edited?",
-            override.origin, override.quote, override.occurrence, chapter.name,
+            "%s: no quote \u201c%s\u201d (number %d) in %s; %s",
+            c.origin, c.quote, c.occurrence, chapter.name, hint,
         )  # fmt: skip
     if min_confidence > 0:
         segments = cautious(segments, min_confidence)
-    return Script(chapter, segments, attributed, corrections, tuple(unmatched))
+    return Script(chapter, segments, attributed, corrections, tuple(unmatched), changed)
 
 
 def plan_audio(script_: Script, config: Config, voices: Mapping[str, Voice]) -> list[Chunk]:

@@ -32,7 +32,7 @@ from narrator.voices.engines import ENGINES
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
-    from narrator.build import BuildResult
+    from narrator.build import BuildResult, Script
     from narrator.commands.verify import Report
     from narrator.model import Config, Segment
 
@@ -309,14 +309,38 @@ def script_command(chapter: Path, config_path: Path, min_confidence: float, as_j
     from narrator.build import script
 
     config = _load_config(config_path)
-    segments = script(ChapterRef.parse(chapter), config, min_confidence).segments
+    scripted = script(ChapterRef.parse(chapter), config, min_confidence)
     if as_json:
-        document = {"chapter": str(chapter), "segments": [asdict(s) for s in segments]}
+        document: dict[str, object] = {
+            "chapter": str(chapter),
+            "segments": [asdict(s) for s in scripted.segments],
+        }
+        if scripted.corrections:
+            document["corrections"] = _corrections_summary(scripted)
         click.echo(json.dumps(document, ensure_ascii=False, indent=1))
         return
     colours = _colours(config)
-    for seg in segments:
+    for seg in scripted.segments:
         click.echo(_listing_line(seg, colours))
+    if scripted.corrections:
+        summary = _corrections_summary(scripted)
+        click.echo(
+            f"{_count(summary['applied'], 'correction')} applied; the speaker of "
+            f"{_count(summary['changed'], 'other quote')} changed with them; "
+            f"{_count(summary['unmatched'], 'correction')} matched no quote"
+        )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _corrections_summary(scripted: Script) -> dict[str, int]:
+    return {
+        "applied": len(scripted.corrections) - len(scripted.unmatched),
+        "changed": scripted.changed,
+        "unmatched": len(scripted.unmatched),
+    }
 
 
 def _colours(config: Config) -> dict[str, str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from narrator.attribute import apply_overrides, cautious
+from narrator.attribute import cautious, match_corrections, not_speech, quote_key
 from narrator.cli import main
 from narrator.config.corrections import corrections_path, load_corrections
 from narrator.errors import ConfigError
@@ -60,19 +60,74 @@ def test_bad_corrections_name_their_line(tmp_path: Path, content: str, message: 
     assert str(caught.value).startswith(f"{path}:{message}")
 
 
-def test_overrides_match_text_and_occurrence() -> None:
+def test_corrections_match_words_and_occurrence() -> None:
     segments = (_quote(0, "Hey,"), _quote(1, "Where?"), _quote(2, "Hey,"), _quote(3, "No."))
-    fixed, unmatched = apply_overrides(
+    matched, unmatched = match_corrections(
         segments,
         [Override("Hey,", "Izzie", 2), Override("No.", "narrator"), Override("Gone", "Alex")],
     )
-    assert [(s.kind, s.speaker, s.rule) for s in fixed] == [
-        ("dialogue", "Alex", "x"),
-        ("dialogue", "Alex", "x"),
-        ("dialogue", "Izzie", "override"),
-        ("narration", "narrator", None),
-    ]
-    assert unmatched == [Override("Gone", "Alex")]
+    assert {i: c.speaker for i, c in matched.items()} == {2: "Izzie", 3: "narrator"}
+    assert [u.correction for u in unmatched] == [Override("Gone", "Alex")]
+    assert [s.kind for s in not_speech(segments, {3})] == ["dialogue"] * 3 + ["narration"]
+
+
+def test_a_correction_typed_with_straight_quotes_matches_curly_text() -> None:
+    segments = (_quote(0, "I\u2019m fine \u2014 really\u2026"), _quote(1, "Sure."))
+    matched, unmatched = match_corrections(segments, [Override("I'm fine - really...", "Izzie")])
+    assert list(matched) == [0]
+    assert unmatched == []
+    assert quote_key("\u201cI\u2019m\n  here,\u201d") == quote_key('"I\'m here,"')
+
+
+def test_a_correction_that_matches_nothing_names_the_closest_quote() -> None:
+    segments = (_quote(0, "You should drink something,"), _quote(1, "I'm fine,"))
+    _, [miss] = match_corrections(segments, [Override("You should drink somthing", "Alex")])
+    assert miss.closest == "You should drink something,"
+
+
+EXCHANGE = """Izzie and Alex sit in the car outside the diner. The rain keeps on.
+
+"You came," Izzie says.
+
+"Where else would I go?"
+
+"Home."
+
+"There's nobody there."
+
+"There's me."
+
+"Since when?"
+
+"Since always."
+
+"You never said."
+
+"You never asked."
+"""
+
+
+def test_one_correction_fixes_the_rest_of_an_untagged_exchange(project: Path) -> None:
+    (project / "chapters" / "chapter-01.txt").write_text(EXCHANGE, encoding="utf-8")
+
+    def speakers() -> tuple[list[str], dict[str, int]]:
+        result = CliRunner().invoke(main, ["script", "chapters/chapter-01.txt", "--json"])
+        assert result.exit_code == 0, result.output
+        document = json.loads(result.stdout)
+        said = [s["speaker"] for s in document["segments"] if s["kind"] == "dialogue"]
+        return said, document.get("corrections", {})
+
+    before, _ = speakers()
+    assert before[0] == "Izzie"  # tagged; the rest is untagged alternation
+    # The reader knows better: the second line is Izzie's too (she goes on), so every
+    # later line swaps. One correction, typed with a keyboard apostrophe-free quote.
+    (project / "chapters" / "chapter-01.speakers.yaml").write_text(
+        '- {quote: "Where else would I go?", speaker: Izzie}\n', encoding="utf-8"
+    )
+    after, corrections = speakers()
+    assert after[:2] == ["Izzie", "Izzie"]
+    assert after[2:] == ["Alex" if n % 2 == 0 else "Izzie" for n in range(len(after) - 2)]
+    assert corrections == {"applied": 1, "changed": len(after) - 2, "unmatched": 0}
 
 
 def test_min_confidence_gives_doubtful_quotes_to_unknown() -> None:

@@ -12,8 +12,9 @@
    the sieve's evidence and decodes each conversation's turns together (second-order
    Viterbi: speakers alternate); strong explicit verdicts stay as anchors. Its weights
    are learned from the PDNC dev novels by tools/train_ranker.py.
-3. The user's corrections (`<chapter>.speakers.yaml`) override both, and
-   `--min-confidence` turns doubtful attributions into "unknown".
+3. The user's corrections (`<chapter>.speakers.yaml`) are fixed before decoding, so the
+   turns around a corrected quote follow it; `--min-confidence` turns doubtful
+   attributions into "unknown".
 """
 
 from __future__ import annotations
@@ -21,13 +22,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from narrator.attribute.names import Mention, NameIndex, unlisted_names
-from narrator.attribute.overrides import apply_overrides, cautious
+from narrator.attribute.overrides import (
+    Unmatched,
+    as_corrected,
+    cautious,
+    match_corrections,
+    not_speech,
+    quote_key,
+)
 from narrator.attribute.ranker import rerank, shipped_model
 from narrator.attribute.sieve import Sieve
 from narrator.model import UNKNOWN
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from narrator.model import Character, Segment
 
@@ -35,10 +43,13 @@ __all__ = [
     "LOW_CONFIDENCE",
     "Mention",
     "NameIndex",
-    "apply_overrides",
+    "Unmatched",
     "attribute",
     "cautious",
     "doubtful",
+    "match_corrections",
+    "not_speech",
+    "quote_key",
     "unlisted_names",
 ]
 
@@ -55,9 +66,17 @@ def doubtful(seg: Segment) -> bool:
     return confidence < LOW_CONFIDENCE or seg.speaker == UNKNOWN
 
 
-def attribute(segments: Sequence[Segment], characters: Sequence[Character]) -> tuple[Segment, ...]:
-    """Copies of `segments` with every dialogue segment's speaker, rule and confidence filled."""
+def attribute(
+    segments: Sequence[Segment],
+    characters: Sequence[Character],
+    fixed: Mapping[int, str] | None = None,
+) -> tuple[Segment, ...]:
+    """Copies of `segments` with every dialogue segment's speaker, rule and confidence
+    filled; `fixed` speakers (by segment index: the user's corrections) kept, and the
+    conversations around them decoded to fit."""
+    fixed = fixed or {}
     sieve = Sieve(segments, NameIndex(characters))
     found = sieve.run()
     model = shipped_model()
-    return found if model is None else rerank(sieve, found, model)
+    decided = found if model is None else rerank(sieve, found, model, fixed)
+    return as_corrected(decided, fixed)

@@ -154,18 +154,26 @@ def local_scores(evidence: Evidence, weights: Mapping[str, float]) -> dict[int, 
 
 
 def decode(
-    evidence: Evidence, model: Model, local: Mapping[int, Mapping[str, float]] | None = None
+    evidence: Evidence,
+    model: Model,
+    local: Mapping[int, Mapping[str, float]] | None = None,
+    fixed: Mapping[int, str] | None = None,
 ) -> dict[int, Decision]:
     """The most likely speakers of every conversation's turns taken together (a second-
-    order Viterbi over turns: local evidence plus repeat/alternate transitions)."""
+    order Viterbi over turns: local evidence plus repeat/alternate transitions). `fixed`
+    speakers (the user's corrections) are decided before decoding, and the turns around
+    them decoded to fit."""
     sieve = evidence.sieve
     if local is None:
         local = local_scores(evidence, model.local)
-    # What a strong explicit rule of the sieve decided stays decided, as an anchor.
+    # What a strong explicit rule of the sieve decided stays decided, as an anchor; what
+    # the user corrected, all the more.
     local = {
         i: ({v.speaker: 0.0} if (v := sieve.verdicts.get(i)) is not None and anchored(v) else s)
         for i, s in local.items()
     }
+    for i, corrected in (fixed or {}).items():
+        local[i] = {corrected: 0.0}
     out: dict[int, Decision] = {}
     conversations: dict[int, list[int]] = {}
     for k, turn in enumerate(sieve.turns):
@@ -269,13 +277,19 @@ def _conditional(
     return math.exp(totals.get(speaker, top) - top) / norm
 
 
-def rerank(sieve: Sieve, segments: tuple[Segment, ...], model: Model) -> tuple[Segment, ...]:
+def rerank(
+    sieve: Sieve,
+    segments: tuple[Segment, ...],
+    model: Model,
+    fixed: Mapping[int, str] | None = None,
+) -> tuple[Segment, ...]:
     """The sieve's segments with every quote's speaker chosen by the ranker, and how sure
-    that is (with the model's confidence, whether it is doubtful)."""
+    that is (with the model's confidence, whether it is doubtful); `fixed` speakers
+    decided in advance."""
     evidence = Evidence(sieve)
     local = local_scores(evidence, model.local)
     out = list(segments)
-    for i, decision in decode(evidence, model, local).items():
+    for i, decision in decode(evidence, model, local, fixed).items():
         seg = segments[i]
         name = decision.speaker
         rule = seg.rule if seg.speaker == name and seg.rule else "ranker"

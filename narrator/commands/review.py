@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Final
 from lxml import html
 from lxml.html import builder as E  # noqa: N812 (lxml's own convention)
 
-from narrator.attribute import doubtful
+from narrator.attribute import doubtful, quote_key
 from narrator.build import Script, load_chapter, script
 from narrator.commands.verify import normalise
 from narrator.config.corrections import (
@@ -98,15 +98,14 @@ def segment_times(chapter: Chapter, segments: Sequence[Segment], vtt: Path) -> d
 
 
 def occurrences(segments: Sequence[Segment]) -> dict[int, tuple[str, int]]:
-    """Each quote's key in an overrides file: its text (whitespace collapsed) and which
-    quote with that text it is, counted as `apply_overrides` counts them."""
+    """Each quote's entry in a corrections file: its text (white space collapsed) and which
+    quote with those words it is, counted as corrections are matched (`quote_key`)."""
     seen: Counter[str] = Counter()
     keys = {}
     for seg in segments:
         if seg.kind == "dialogue":
-            text = " ".join(seg.text.split())
-            seen[text] += 1
-            keys[seg.index] = (text, seen[text])
+            seen[quote_key(seg.text)] += 1
+            keys[seg.index] = (" ".join(seg.text.split()), seen[quote_key(seg.text)])
     return keys
 
 
@@ -212,6 +211,11 @@ def _page(
         f"{len(keys)} quotes; {unsure} marked ? are doubtful. Click any line to hear it; "
         "correct a speaker with the menu after its quote."
     )
+    if scripted.corrections:
+        summary += (
+            f" Your {len(scripted.corrections) - len(scripted.unmatched)} corrections changed "
+            f"the speaker of {scripted.changed} other quotes in their conversations."
+        )
     title = f"{chapter.title} \u2014 review"
     return E.HTML(
         E.HEAD(
