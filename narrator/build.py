@@ -46,9 +46,8 @@ from narrator.publish.freshness import (
     Ledger,
     audio_fingerprint,
     build_fingerprint,
-    code_fingerprint,
-    digest,
     file_identity,
+    inputs_fingerprint,
     sidecars_current,
 )
 from narrator.publish.id3 import TagInfo, read_ids
@@ -221,7 +220,7 @@ def build(
     with folder_lock(options.out_dir, waiting):
         remove_leftovers(options.out_dir)
         ledger = Ledger.load(options.out_dir)
-        inputs = {ref: _inputs(ref, config, options, engines) for ref in refs}
+        inputs = {ref: inputs_fingerprint(ref, config, options, engines) for ref in refs}
         if options.force or not all(ledger.is_current(str(r), inputs[r]) for r in refs):
             results = _build_chapters(refs, config, options, engines, progress, ledger, inputs)
         else:
@@ -272,43 +271,6 @@ def _unchanged(out_dir: Path, ref: ChapterRef, name: str) -> BuildResult:
     output = out_dir / f"{name}.mp3"
     _LOGGER.info("%s is up to date", output)
     return BuildResult(ref, output, name, up_to_date=True)
-
-
-def _inputs(ref: ChapterRef, config: Config, options: BuildOptions, engines: EngineSet) -> str:
-    """A hash of every file and setting a request's outputs are made from."""
-    folder = ref.path.parent
-    try:
-        neighbours = sorted(p.name for p in chapter_files(folder))
-    except InputError:
-        neighbours = []
-    corrections = sorted(folder.glob(f"{ref.path.stem}*.speakers.yaml"))
-    named = [config.book.cover] + [
-        Path(s.model)
-        for s in (config.narrator, config.unknown, *(c.voice for c in config.characters))
-        if s.model
-    ]
-    used = {options.engine} if options.engine else _engines_named(config)
-    return digest(
-        [
-            code_fingerprint(),
-            str(ref.path.resolve()),
-            ref.part,
-            file_identity(ref.path),
-            file_identity(config.source),
-            [file_identity(p) for p in named if p is not None],
-            [file_identity(p) for p in corrections],
-            neighbours,
-            engines.versions(used),
-            options.engine,
-            options.min_confidence,
-            str(options.out_dir.resolve()),
-        ]
-    )
-
-
-def _engines_named(config: Config) -> set[str]:
-    settings = (config.narrator, config.unknown, *(c.voice for c in config.characters))
-    return {config.engine} | {s.engine for s in settings if s.engine}
 
 
 def build_chapter(

@@ -24,14 +24,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from narrator import __version__, audio
+from narrator.errors import InputError
 from narrator.files import write_text
 from narrator.publish.assemble import PAUSES, sidecars
 from narrator.publish.transcript import is_current
+from narrator.text.sources import chapter_files
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
+    from narrator.model import BuildOptions, ChapterRef, Config
     from narrator.publish.id3 import TagInfo
+    from narrator.voices.engines import EngineSet
     from narrator.voices.synth import Chunk
 
 _LOGGER = logging.getLogger(__name__)
@@ -182,3 +186,44 @@ class Ledger:
         write_text(
             self.folder / LEDGER, json.dumps({"entries": self.entries}, indent=1, sort_keys=True)
         )
+
+
+def inputs_fingerprint(
+    ref: ChapterRef, config: Config, options: BuildOptions, engines: EngineSet
+) -> str:
+    """A hash of every file and setting a request's outputs are made from: the chapter's
+    source, voices.yaml and the files it names, corrections beside the chapter, the
+    folder's chapter list (track numbers), narrator's code, engine versions, options."""
+    folder = ref.path.parent
+    try:
+        neighbours = sorted(p.name for p in chapter_files(folder))
+    except InputError:
+        neighbours = []
+    corrections = sorted(folder.glob(f"{ref.path.stem}*.speakers.yaml"))
+    named = [config.book.cover] + [
+        Path(s.model)
+        for s in (config.narrator, config.unknown, *(c.voice for c in config.characters))
+        if s.model
+    ]
+    used = {options.engine} if options.engine else _engines_named(config)
+    return digest(
+        [
+            code_fingerprint(),
+            str(ref.path.resolve()),
+            ref.part,
+            file_identity(ref.path),
+            file_identity(config.source),
+            [file_identity(p) for p in named if p is not None],
+            [file_identity(p) for p in corrections],
+            neighbours,
+            engines.versions(used),
+            options.engine,
+            options.min_confidence,
+            str(options.out_dir.resolve()),
+        ]
+    )
+
+
+def _engines_named(config: Config) -> set[str]:
+    settings = (config.narrator, config.unknown, *(c.voice for c in config.characters))
+    return {config.engine} | {s.engine for s in settings if s.engine}
