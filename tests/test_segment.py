@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from narrator.model import Chapter, Segment
+from narrator.attribute import attribute
+from narrator.model import Chapter, Character, Segment
 from narrator.text.ingest import chapter_from_text, ingest
 from narrator.text.segment import segment
 
@@ -167,3 +168,62 @@ def test_verse_and_indented_letters_are_narration() -> None:
 def test_interrupted_speech() -> None:
     text = '"I\u2014" she began. "\u2014don\'t know," she finished. "But\u2014" "No buts!"'
     assert _dialogue(text) == ["I\u2014", "\u2014don't know,", "But\u2014", "No buts!"]
+
+
+DASH_TEXT = """Maria stood at the door of the kitchen, her coat still on.
+
+\u2014Where are you going? asked Maria.
+
+\u2014Home, he said. I am tired of this town.
+
+\u2014Why? \u2014she insisted\u2014. Tell me why.
+
+\u2014Because, Stephen said quietly, nobody here knows me.
+
+-- You'll be back, she called after him, looking away.
+
+\u2014Never."""
+
+
+def test_dash_dialogue_is_found_per_text() -> None:
+    chapter = chapter_from_text(DASH_TEXT, Path("d.txt"))
+    segments = segment(chapter)
+    check_segments(chapter, segments)
+    found = [(s.kind, s.text) for s in segments]
+    assert found == [
+        ("narration", "Maria stood at the door of the kitchen, her coat still on."),
+        ("dialogue", "Where are you going?"),
+        ("narration", "asked Maria."),
+        ("dialogue", "Home,"),
+        ("narration", "he said."),
+        ("dialogue", "I am tired of this town."),
+        ("dialogue", "Why?"),
+        ("narration", "she insisted"),
+        ("dialogue", "Tell me why."),
+        ("dialogue", "Because,"),
+        ("narration", "Stephen said quietly,"),
+        ("dialogue", "nobody here knows me."),
+        ("dialogue", "You'll be back,"),
+        ("narration", "she called after him, looking away."),
+        ("dialogue", "Never."),
+    ]
+
+
+def test_a_few_dashes_in_a_quoted_text_do_not_make_it_dash_dialogue() -> None:
+    text = (
+        '\u2014and so it went.\n\n"Hello," she said.\n\n"Hi," he said.\n\n'
+        '"Well," she said.\n\n"Well," he said.\n\n\u2014Then silence.'
+    )
+    kinds = [s.kind for s in segment(chapter_from_text(text, Path("q.txt")))]
+    assert kinds.count("dialogue") == 4
+    assert kinds[0] == "narration"
+
+
+def test_dash_dialogue_is_attributed_by_its_tags() -> None:
+    cast = (Character("Maria", (), "female"), Character("Stephen", (), "male"))
+    chapter = chapter_from_text(DASH_TEXT, Path("d.txt"))
+    spoken = [
+        (s.text, s.speaker) for s in attribute(segment(chapter), cast) if s.kind == "dialogue"
+    ]
+    assert spoken[0] == ("Where are you going?", "Maria")
+    assert dict(spoken)["nobody here knows me."] == "Stephen"

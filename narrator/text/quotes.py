@@ -1,10 +1,14 @@
-"""Find quotation marks in a paragraph and pair them, for double- or single-quoted texts."""
+"""Find the quotations of a paragraph: quotation marks paired, for double- or single-quoted
+texts; or, in texts whose dialogue opens with a dash (`—Where? asked Maria.`), the
+stretches of speech in a paragraph that opens with one."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
+
+from narrator.text.english import SPEECH_VERBS, lemma
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -36,6 +40,9 @@ DOUBLE: Final = QuoteStyle(
 )
 """Straight and curly double quotes, and guillemets (« », or » « as German prints them)."""
 SINGLE: Final = QuoteStyle("single", "'", "\u2018\u201a\u201b", "\u2019", apostrophes=True)
+DASH: Final = QuoteStyle("dash", "", "", "", apostrophes=False)
+"""Dialogue opened by a dash at the start of its paragraph, as in many translations,
+modernist novels and some fan fiction; no quotation marks."""
 
 _ELISIONS: Final = re.compile(
     r"(?:tis|twas|twere|twill|twould|em|cause|cos|til|till|bout|round|n|ere|ave|e|im|er"
@@ -55,22 +62,130 @@ class Quote:
     end: int
     """Offset of the closing mark, or where the quote was cut off when left open."""
     closed: bool
+    speech_start: int | None = None
+    """Where the words begin when not just after the opening mark (a dash of two hyphens)."""
+    resume: int | None = None
+    """Where the narration resumes when not just after the end (past a closing dash)."""
+
+    @property
+    def words_start(self) -> int:
+        return self.speech_start if self.speech_start is not None else self.open_mark + 1
+
+    @property
+    def after(self) -> int:
+        if self.resume is not None:
+            return self.resume
+        return self.end + 1 if self.closed else self.end
 
 
 def detect_style(text: str, spans: Iterable[tuple[int, int]]) -> QuoteStyle:
-    """Double quotes unless the text clearly speaks in single quotes (British style).
+    """Double quotes unless the text clearly speaks in single quotes (British style), or
+    opens its dialogue with dashes.
 
     Counted over the story: double marks against single marks in an opening position
-    (after a space, before a letter, not an elision such as 'tis or 'em).
+    (after a space, before a letter, not an elision such as 'tis or 'em), and paragraphs
+    that open with a dash.
     """
-    doubles = singles = 0
+    doubles = singles = dashes = 0
     for start, end in spans:
         piece = text[start:end]
         doubles += sum(piece.count(mark) for mark in DOUBLE.marks)
         for match in re.finditer(r"(?:^|(?<=[\s(\u2014]))['\u2018](?=[A-Za-z])", piece):
             if not _ELISIONS.match(piece, match.end()):
                 singles += 1
+        dashes += _OPENING_DASH.match(piece) is not None
+    if dashes >= 4 and 2 * dashes > doubles and dashes > singles:
+        return DASH
     return SINGLE if singles >= 4 and singles > 2 * doubles else DOUBLE
+
+
+_DASH_RUN: Final = r"(?:[\u2014\u2015]+|--+|\u2013(?=\s))"
+_OPENING_DASH: Final = re.compile(rf"\s*(?P<dash>{_DASH_RUN})\s*(?=\S)")
+"""A paragraph of dialogue in a dash-dialogue text: it opens with an em dash, a horizontal
+bar, two hyphens, or a spaced en dash."""
+_INNER_DASH: Final = re.compile(rf"(?<=\S)\s*{_DASH_RUN}|\s{_DASH_RUN}")
+"""A dash inside the paragraph that opens or closes the narrator's interruption."""
+
+
+def find_dash_quotes(text: str, start: int, end: int) -> list[Quote]:
+    """The speech of a paragraph in a dash-dialogue text: from the opening dash to the
+    paragraph's end, less the narrator's interruptions between dashes (`—Home, —she
+    said, —now.`) or a speech tag after the words (`—Home, she said.`), where the speech
+    resumes after the tag's sentence."""
+    opening = _OPENING_DASH.match(text, start, end)
+    if opening is None:
+        return []
+    quotes: list[Quote] = []
+    cursor = opening.end()
+    dash_at = (
+        opening.start()
+        + len(text[opening.start() : opening.end()])
+        - len(text[opening.start() : opening.end()].lstrip())
+    )
+    while cursor < end:
+        inner = _INNER_DASH.search(text, cursor, end)
+        tag = _tag_start(text, cursor, inner.start() if inner else end)
+        if tag is not None:
+            stop = _sentence_end(text, tag, inner.start() if inner else end)
+            quotes.append(Quote(dash_at, tag, closed=False, speech_start=cursor, resume=tag))
+            cursor = _skip_space(text, stop, end)
+            dash_at = cursor - 1
+            if cursor >= end:
+                return quotes
+            continue
+        if inner is None:
+            quotes.append(Quote(dash_at, end, closed=False, speech_start=cursor, resume=end))
+            return quotes
+        quotes.append(
+            Quote(dash_at, inner.start(), closed=False, speech_start=cursor, resume=inner.end())
+        )
+        # The interruption runs to the next dash; the speech resumes after it.
+        closing = _INNER_DASH.search(text, inner.end(), end)
+        if closing is None:
+            return quotes
+        cursor = _skip_space(text, closing.end(), end, also=".,;:")
+        dash_at = closing.start()
+    return quotes
+
+
+_TAG_AFTER_WORDS: Final = re.compile(
+    r"(?<=[,.!?\u2026])\s+(?P<tag>(?:[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*)?|he|she|I|they|we"
+    r"|the\s+[a-z]+)\s+(?P<verb>[a-z]+)|(?P<verb2>[a-z]+)\s+(?:[A-Z][\w'\u2019.-]*|he|she|the\s))"
+)
+
+
+def _tag_start(text: str, start: int, end: int) -> int | None:
+    """Where a speech tag begins inside a dash paragraph's words (`, she said`), if any."""
+    for match in _TAG_AFTER_WORDS.finditer(text, start, end):
+        verb = match.group("verb") or match.group("verb2")
+        if verb and lemma(verb) in SPEECH_VERBS:
+            return match.start("tag") if match.group("tag") else match.start("verb2")
+    return None
+
+
+_TAG_END: Final = re.compile(r"[.!?\u2026]|[,;](?=\s+(?P<next>[\w'\u2019]+))")
+_NARRATION_GOES_ON: Final = frozenset(
+    "with without as and while then his her their its a an the looking turning".split()
+)
+
+
+def _sentence_end(text: str, start: int, end: int) -> int:
+    """Where a speech tag ends: at its sentence's end, or at a comma after which the
+    words resume (`—Because, Stephen said quietly, nobody here knows me.`) rather than
+    the narration going on (`she said, looking away.`)."""
+    for found in _TAG_END.finditer(text, start, end):
+        after = found.group("next")
+        if after is None:
+            return found.end()
+        if not (after.lower() in _NARRATION_GOES_ON or after.lower().endswith("ing")):
+            return found.end()
+    return end
+
+
+def _skip_space(text: str, start: int, end: int, also: str = "") -> int:
+    while start < end and (text[start].isspace() or text[start] in also):
+        start += 1
+    return start
 
 
 def find_quotes(text: str, start: int, end: int, style: QuoteStyle = DOUBLE) -> list[Quote]:

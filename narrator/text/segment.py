@@ -25,7 +25,16 @@ from typing import Final
 
 from narrator.model import NARRATOR, UNKNOWN, Chapter, Kind, Paragraph, Segment
 from narrator.text.english import SPEECH_NOUNS, SPEECH_VERBS, lemma
-from narrator.text.quotes import DOUBLE, SINGLE, Quote, QuoteStyle, detect_style, find_quotes
+from narrator.text.quotes import (
+    DASH,
+    DOUBLE,
+    SINGLE,
+    Quote,
+    QuoteStyle,
+    detect_style,
+    find_dash_quotes,
+    find_quotes,
+)
 from narrator.text.sentences import sentence_spans
 
 _LOGGER = logging.getLogger(__name__)
@@ -89,8 +98,8 @@ def segment(chapter: Chapter) -> tuple[Segment, ...]:
     """Narration (one segment per sentence) and dialogue (one per quotation), in reading order."""
     text = chapter.text
     style = detect_style(text, [(p.start, p.end) for p in chapter.paragraphs])
-    if style is SINGLE:
-        _LOGGER.info("%s: dialogue is in single quotes", chapter.path)
+    if style is not DOUBLE:
+        _LOGGER.info("%s: dialogue is in %s quotes", chapter.path, style.name)
     found = [_find(text, paragraph, style) for paragraph in chapter.paragraphs]
     _drop_letters(text, found)
     out: list[Segment] = []
@@ -102,7 +111,7 @@ def segment(chapter: Chapter) -> tuple[Segment, ...]:
         for position, quote in enumerate(quotes):
             for start, end in _narration(text, cursor, quote.open_mark):
                 out.append(_make(out, "narration", text, start, end, paragraph, number))
-            inner = _trim(text, quote.open_mark + 1, quote.end)
+            inner = _trim(text, quote.words_start, quote.end)
             if inner is not None:
                 out.append(
                     _make(
@@ -115,7 +124,7 @@ def segment(chapter: Chapter) -> tuple[Segment, ...]:
                         continues=continues and position == 0,
                     )
                 )
-            cursor = quote.end + 1 if quote.closed else quote.end
+            cursor = quote.after
         for start, end in _narration(text, cursor, paragraph.end):
             out.append(_make(out, "narration", text, start, end, paragraph, number))
         left_open = bool(here.quotes) and not here.quotes[-1].closed
@@ -123,6 +132,9 @@ def segment(chapter: Chapter) -> tuple[Segment, ...]:
 
 
 def _find(text: str, paragraph: Paragraph, style: QuoteStyle) -> _Found:
+    if style is DASH:
+        quotes = find_dash_quotes(text, paragraph.start, paragraph.end)
+        return _Found(paragraph.start, quotes, [True] * len(quotes), whole=False)
     # Letters and verse set apart from the prose are the narrator's to read.
     quotes = [] if paragraph.block else find_quotes(text, paragraph.start, paragraph.end, style)
     whole = (
