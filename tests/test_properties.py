@@ -53,10 +53,14 @@ TEXTS = st.lists(PIECES, max_size=60).map("".join)
 
 
 def check_segments(
-    chapter: Chapter, segments: tuple[Segment, ...], *, notes_read: bool = False
+    chapter: Chapter,
+    segments: tuple[Segment, ...],
+    *,
+    notes_read: bool = False,
+    marks: str = QUOTE_MARKS,
 ) -> None:
-    """In order, in bounds, no overlap, each its own text; the story wholly covered (and
-    the notes too when they are read aloud)."""
+    """In order, in bounds, no overlap, each its own text; the story wholly covered but
+    for the quotation `marks` (and the notes, unless they are read aloud)."""
     text = chapter.text
     owner = [-1] * len(text)
     end = 0
@@ -78,7 +82,7 @@ def check_segments(
                 skipped[i] = True
     for i, char in enumerate(text):
         if owner[i] == -1 and not skipped[i]:
-            assert char.isspace() or char in _INVISIBLE or char in QUOTE_MARKS, (
+            assert char.isspace() or char in _INVISIBLE or char in marks, (
                 i,
                 text[max(0, i - 20) : i + 20],
             )
