@@ -198,7 +198,7 @@ def test_dash_dialogue_is_found_per_text() -> None:
         ("narration", "he said."),
         ("dialogue", "I am tired of this town."),
         ("dialogue", "Why?"),
-        ("narration", "she insisted"),
+        ("narration", "she insisted\u2014."),
         ("dialogue", "Tell me why."),
         ("dialogue", "Because,"),
         ("narration", "Stephen said quietly,"),

@@ -129,7 +129,7 @@ def find_dash_quotes(text: str, start: int, end: int) -> list[Quote]:
             stop = _sentence_end(text, tag, inner.start() if inner else end)
             quotes.append(Quote(dash_at, tag, closed=False, speech_start=cursor, resume=tag))
             cursor = _skip_space(text, stop, end)
-            dash_at = cursor - 1
+            dash_at = cursor  # the narration before the resumed words runs up to them
             if cursor >= end:
                 return quotes
             continue
@@ -143,8 +143,10 @@ def find_dash_quotes(text: str, start: int, end: int) -> list[Quote]:
         closing = _INNER_DASH.search(text, inner.end(), end)
         if closing is None:
             return quotes
+        # `-she insisted-. Tell me`: the full stop after the closing dash is the
+        # narration's; the words resume after it.
         cursor = _skip_space(text, closing.end(), end, also=".,;:")
-        dash_at = closing.start()
+        dash_at = cursor
     return quotes
 
 
