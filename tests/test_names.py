@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from narrator.attribute.names import NameIndex, addressed, announces, names_self, standing
+from narrator.attribute.cues import addressed, announces, names_self
+from narrator.attribute.names import NameIndex, standing
 from narrator.model import Character
 
 CAST = (

@@ -15,11 +15,12 @@ import math
 from collections import Counter
 from typing import TYPE_CHECKING, Final
 
-from narrator.attribute.names import announces, names_self
+from narrator.attribute.cues import announces, names_self
 from narrator.attribute.scene import Scenes
 from narrator.model import UNKNOWN
 
 if TYPE_CHECKING:
+    from narrator.attribute.names import Mention
     from narrator.attribute.sieve import Sieve
 
 _WINDOW_TURNS: Final = 6
@@ -60,6 +61,7 @@ class Evidence:
                     people[verdict.speaker] += 1
             self.addressed_in.setdefault(turn.conversation, Counter()).update(turn.addressed)
         self.scenes = Scenes(sieve.segments, sieve.mentions, sieve.me)
+        self._inside: dict[int, list[Mention]] = {}
         self.mention_starts = [m.start for m in sieve.mentions]
         self._recent: dict[int, tuple[list[str], list[str]]] = {}
         self.mentions_by_paragraph: dict[int, list[tuple[int, str, bool]]] = {}
@@ -163,7 +165,7 @@ class Evidence:
             earlier = [self.speaker_of_turn[j] for j in range(max(0, k - 6), k)]
             if name in earlier:
                 f["spoke_in_last_6_turns"] = 1.0
-        inside = [m for m in sieve.cast.mentions(seg.text) if m.character == name]
+        inside = [m for m in self._quote_mentions(i) if m.character == name]
         phone = sieve.on_the_phone(seg.paragraph)
         if any(names_self(seg.text, m, phone) for m in inside):
             f["names_self"] = 1.0  # "I'm Meredith."
@@ -213,6 +215,13 @@ class Evidence:
                     f[f"fitting_{label}_rank={fitting.index(name)}"] = 1.0
         return f
 
+    def _quote_mentions(self, i: int) -> list[Mention]:
+        """The names inside quote i (found once per quote)."""
+        found = self._inside.get(i)
+        if found is None:
+            found = self._inside[i] = self.sieve.cast.mentions(self.sieve.segments[i].text)
+        return found
+
     def _scene_features(self, i: int, name: str, f: dict[str, float]) -> None:
         """Presence in the scene, the scene's focus, and what a tag's he, she or "her
         mother" points back to."""
@@ -230,6 +239,8 @@ class Evidence:
         focus = scene.focus == name
         if focus:
             f["scene_focus"] = 1.0
+        if name in scene.gone:
+            f["left_the_scene"] = 1.0
         for tag in sieve.found_tags.get(i, []):
             prefix = "tag" if tag.speech else "action"
             if tag.kind == "pronoun" and tag.gender is not None and name != sieve.me:

@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, Final
 
-from narrator.attribute.names import addressed
+from narrator.attribute.cues import addressed
 from narrator.attribute.speech_tags import TagReader
 
 if TYPE_CHECKING:

@@ -28,6 +28,9 @@ class Mention:
     """True when the name form may name several characters (resolved by recency)."""
     pronoun: bool = False
     """True for a sentence-opening he or she the sieve resolved, not a name."""
+    departs: bool = False
+    """True when the sentence has this character leave ("Mrs. Okafor swept out", "She
+    was gone", "he hung up")."""
 
 
 def _spelling(name: str) -> str:
@@ -40,6 +43,9 @@ def _key(written: str) -> str:
     return " ".join(written.replace("\u2019", "'").split()).casefold()
 
 
+_TITLE_WORDS: Final = frozenset(
+    "mr mrs ms dr st mme mlle messrs rev prof capt col gen lt sgt".split()
+)
 _PARTICLES: Final = frozenset("de du da van von der den la le di of the d' y".split())
 """Lower-case words inside names ("Mrs. van der Luyden", "Marquis de Griers")."""
 _FEMALE_TITLES: Final = ("Mrs.", "Miss", "Ms.", "Lady", "Madame", "Mme.", "Mrs", "Ms", "Mme")
@@ -134,15 +140,7 @@ class NameIndex:
         for rank, owners in ranked.items():
             if len(owners) == 1:
                 self.described.setdefault(rank, owners.pop())
-        alternatives = sorted({" ".join(k.split()) for k in forms}, key=lambda k: (-len(k), k))
-        self._pattern = (
-            re.compile(
-                r"(?<![\w'\u2019])(?:" + "|".join(map(_spelling, alternatives)) + r")(?![\w])",
-                re.IGNORECASE,
-            )
-            if alternatives
-            else None
-        )
+        self._longest = max((len(key.split()) for key in forms), default=0)
         # "the detective" in the narration names the cast's The Detective (and "the count"
         # its one Count): a description the cast uses for a name, after "the".
         self._described_pattern = (
@@ -164,15 +162,42 @@ class NameIndex:
         self.last_seen[character] = offset
 
     def mentions(self, text: str, offset: int = 0) -> list[Mention]:
-        """Every name or alias in `text`, with offsets shifted by `offset`."""
-        if self._pattern is None:
+        """Every name or alias in `text`, with offsets shifted by `offset`.
+
+        Each capitalised run of words is looked up, longest first, among the case-folded
+        name forms (a dictionary lookup per run, where one pattern of every form, case
+        ignored, took seconds on a novel)."""
+        if not self._longest:
             return []
         found = []
-        for m in self._pattern.finditer(text):
-            owner = self._owner(m.group())
-            if owner is not None:
-                shared = self.is_shared(m.group())
-                found.append(Mention(offset + m.start(), offset + m.end(), owner, shared=shared))
+        words = [(m.start(), m.end()) for m in _NAME_WORD.finditer(text)]
+        k = 0
+        while k < len(words):
+            start = words[k][0]
+            match = None
+            if text[start].isupper():
+                reach = k + 1
+                while (
+                    reach < len(words)
+                    and reach - k < self._longest
+                    and text[words[reach - 1][1] : words[reach][0]].isspace()
+                ):
+                    reach += 1
+                for last in range(reach - 1, k - 1, -1):
+                    written = _trimmed_name(text[start : words[last][1]])
+                    owner = self._owner(written) if written else None
+                    if owner is not None:
+                        match = (last, written, owner)
+                        break
+            if match is None:
+                k += 1
+                continue
+            last, written, owner = match
+            end = start + len(written)
+            found.append(
+                Mention(offset + start, offset + end, owner, shared=self.is_shared(written))
+            )
+            k = last + 1
         if self._described_pattern is not None:
             taken = [(m.start - offset, m.end - offset) for m in found]
             for m in self._described_pattern.finditer(text):
@@ -210,19 +235,27 @@ class NameIndex:
     def is_shared(self, written: str) -> bool:
         return len(self._forms.get(_key(written), ())) > 1
 
-    def name_at(self, text: str, start: int) -> Mention | None:
-        """The name that begins exactly at `start`, if any."""
-        if self._pattern is None:
-            return None
-        match = self._pattern.match(text, start)
-        if match is None:
-            return None
-        owner = self._owner(match.group())
-        return Mention(match.start(), match.end(), owner) if owner else None
-
 
 def _words(character: Character) -> list[str]:
     return [w for label in (character.name, *character.aliases) for w in label.split()]
+
+
+_NAME_WORD: Final = re.compile(r"(?<![\w'\u2019])[^\W\d_][\w'\u2019.-]*")
+"""A word as names are written ("Mr.", "O'Brien", "Mary-Jane", "Aziz's")."""
+_TRAILING: Final = re.compile(r"(?:['\u2019]s|['\u2019]|[.\-])$")
+
+
+def _trimmed_name(written: str) -> str:
+    """A run of words without what may follow a name ("Aziz's" -> "Aziz", "Quested." ->
+    "Quested"), a title's own full stop kept ("Mr.")."""
+    while True:
+        key = _key(written)
+        if key.rstrip(".") in _TITLE_WORDS and written.endswith("."):
+            return written
+        trimmed = _TRAILING.sub("", written)
+        if trimmed == written:
+            return written
+        written = trimmed
 
 
 def _written_as_name(written: str) -> bool:
@@ -271,64 +304,6 @@ def unlisted_names(chapter: Chapter, characters: Sequence[Character]) -> list[tu
             counts[name] = counts.get(name, 0) + 1
     ranked = [(name, n) for name, n in counts.items() if name in inside and n >= 2]
     return sorted(ranked, key=lambda item: (-item[1], item[0]))
-
-
-_NAMES_SELF_BEFORE: Final = re.compile(
-    r"\b(?:i'm|i\u2019m|i am|my name is|my name's|name's|call me)\s+$", re.IGNORECASE
-)
-"""What comes before a speaker naming themselves: "I'm Meredith", "my name is Alex"."""
-_NAMES_SELF_AFTER: Final = re.compile(r"^\s*(?:here|speaking)\b", re.IGNORECASE)
-"""What comes after it at the start of a quote, on the telephone: "Meredith here." """
-_ANNOUNCES: Final = re.compile(r"\b(?:it's|it\u2019s|it is|this is|here's|here is)\s+$", re.I)
-"""What comes before a name someone announces: "It's Jane!", "This is Mr. Darcy." (In the
-dev novels the one named said it in 1 of 38 such quotes; "I'm ..." in 11 of 18.)"""
-
-
-_TELEPHONE: Final = re.compile(
-    r"\b(?:(?:tele)?phones?|phoned|cell|cellphone|mobile|line|receiver|voicemail|dial(?:l?ed)?"
-    r"|rings|ringing|call(?:s|ed|ing|er)?|hung up|picks? up|picked up)\b",
-    re.IGNORECASE,
-)
-"""Words of a telephone call: there "It's Meredith" is the caller naming herself."""
-
-
-def on_the_phone(context: str) -> bool:
-    """Whether a stretch of narration is about a telephone call."""
-    return _TELEPHONE.search(context) is not None
-
-
-def names_self(text: str, mention: Mention, phone: bool = False) -> bool:
-    """Whether the quote's speaker gives `mention`'s name as their own: "I'm Meredith",
-    "Meredith here", and on the telephone (`phone`) "It's Meredith"."""
-    before = text[: mention.start]
-    if _NAMES_SELF_BEFORE.search(before) or (phone and _ANNOUNCES.search(before)):
-        return True
-    opening = not before.strip(" \t\n\"'\u201c\u2018-\u2014")
-    return opening and bool(_NAMES_SELF_AFTER.match(text[mention.end :]))
-
-
-def announces(text: str, mention: Mention) -> bool:
-    """Whether the quote announces `mention`'s arrival or presence ("It's Jane!")."""
-    return bool(_ANNOUNCES.search(text[: mention.start]))
-
-
-_VOCATIVE_OPENERS: Final = (",", "!", "?", ".", "\u2026", "Hey", "hey", "Oh", "oh", "dear", "Dear")
-
-
-def addressed(text: str, cast: NameIndex) -> set[str]:
-    """Names addressed in a quote (vocatives: "Mer, wait", "Hey, Alex."), which are not
-    its speaker."""
-    out: set[str] = set()
-    for mention in cast.mentions(text):
-        before = text[: mention.start].rstrip()
-        after = text[mention.end :].lstrip()
-        if names_self(text, mention) or announces(text, mention):
-            continue
-        opens = before == "" or before.endswith(_VOCATIVE_OPENERS)
-        closes = after == "" or after[:1] in ",!?.\u2026\u2014"
-        if (opens and closes) or (before.endswith(",") and closes):
-            out.add(mention.character)
-    return out
 
 
 _MATRON_TITLES: Final = frozenset(

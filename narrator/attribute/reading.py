@@ -11,6 +11,7 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING, Final
 
+from narrator.attribute.cues import departs
 from narrator.attribute.names import Mention
 from narrator.attribute.speech_tags import NOT_SUBJECT_BEFORE
 from narrator.text.english import PRONOUNS, is_verb_like
@@ -70,6 +71,7 @@ def read_mentions(
                     seg.paragraph,
                     subject=True,
                     pronoun=True,
+                    departs=departs(seg.text[words[0][0] + len(words[0][1]) :]),
                 )
             )
     for mention in cast.mentions(seg.text, seg.start):
@@ -87,5 +89,9 @@ def read_mentions(
         # `where Elinor presided`, `to Mary`: not the subject of the sentence.
         governed = bool(before) and before[0].lower() in NOT_SUBJECT_BEFORE
         subject = (sentence_start and possessive) or (follows and not possessive and not governed)
-        found.append(dataclasses.replace(mention, paragraph=seg.paragraph, subject=subject))
+        found.append(
+            dataclasses.replace(
+                mention, paragraph=seg.paragraph, subject=subject, departs=subject and departs(rest)
+            )
+        )
     return found

@@ -35,6 +35,8 @@ class SceneSoFar:
     """How often each has been the subject of a sentence in the scene."""
     last: Mapping[str, int]
     """The paragraph each was last mentioned in, within the scene."""
+    gone: frozenset[str] = frozenset()
+    """Those the narration has leave the scene, and not come back into it since."""
 
     @property
     def focus(self) -> str | None:
@@ -63,19 +65,26 @@ class Scenes:
         counts: Counter[str] = Counter()
         subjects: Counter[str] = Counter()
         last: dict[str, int] = {}
+        gone: set[str] = set()
         scene = None
         for paragraph in sorted(set(scene_of) | set(by_paragraph)):
             if scene_of.get(paragraph, scene) != scene:
                 scene = scene_of.get(paragraph, scene)
-                counts, subjects, last = Counter(), Counter(), {}
+                counts, subjects, last, gone = Counter(), Counter(), {}, set()
             if paragraph in wanted:
-                self._at[paragraph] = SceneSoFar(dict(counts), dict(subjects), dict(last))
+                self._at[paragraph] = SceneSoFar(
+                    dict(counts), dict(subjects), dict(last), frozenset(gone)
+                )
             for mention in by_paragraph.get(paragraph, ()):
                 if mention.character == me:
                     continue  # the first-person narrator is in every scene
                 counts[mention.character] += 1
                 subjects[mention.character] += mention.subject
                 last[mention.character] = paragraph
+                if mention.departs:
+                    gone.add(mention.character)
+                elif mention.subject:
+                    gone.discard(mention.character)  # acting in the scene again
 
     def at(self, paragraph: int) -> SceneSoFar:
         """The scene so far when `paragraph` begins (for a paragraph with dialogue)."""

@@ -6,8 +6,8 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING, Final
 
+from narrator.attribute.cues import addressed, names_self, on_the_phone
 from narrator.attribute.first_person import first_person_narrator
-from narrator.attribute.names import Mention, NameIndex, addressed, names_self, on_the_phone
 from narrator.attribute.reading import read_mentions
 from narrator.attribute.speech_tags import Tag, TagReader
 from narrator.attribute.turns import Turn, Verdict, settle
@@ -15,6 +15,8 @@ from narrator.model import UNKNOWN, Gender, Segment
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
+
+    from narrator.attribute.names import Mention, NameIndex
 
 _CONVERSATION_GAP_WORDS: Final = 60
 """More narration than this between two turns ends a conversation."""
@@ -28,6 +30,8 @@ _TIME_SHIFT: Final = re.compile(
 )
 """A paragraph opening with a jump in time starts a new conversation."""
 _WORD: Final = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
+_PHONE_LOOK_BACK: Final = 4
+"""Paragraphs back the narration may mention the telephone for a quote to be on it."""
 _CARRY_ON_WORDS: Final = 8
 """How short a sentence ending a paragraph must be to introduce the next one's quote."""
 
@@ -48,6 +52,7 @@ class Sieve:
         self.turn_of: dict[int, int] = {}
         """The turn each quote belongs to."""
         self.me = first_person_narrator(self.segments, cast)
+        self._phone: dict[int, bool] = {}
         self._narration: dict[int, list[str]] = {}
         for seg in self.segments:
             if seg.kind == "narration":
@@ -232,10 +237,14 @@ class Sieve:
         return None
 
     def on_the_phone(self, paragraph: int) -> bool:
-        """Whether the narration of this paragraph or the one before is about a call."""
-        return any(
-            on_the_phone(" ".join(self._narration.get(p, ()))) for p in (paragraph - 1, paragraph)
-        )
+        """Whether the narration of this paragraph or the few before is about a call (the
+        phone rings and is answered; the caller speaks a greeting or two later)."""
+        if paragraph not in self._phone:
+            self._phone[paragraph] = any(
+                on_the_phone(" ".join(self._narration.get(p, ())))
+                for p in range(paragraph - _PHONE_LOOK_BACK, paragraph + 1)
+            )
+        return self._phone[paragraph]
 
     # -- pronouns and salience -------------------------------------------------
 
