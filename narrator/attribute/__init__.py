@@ -1,6 +1,8 @@
 """Attribute a speaker to every quotation: a rule sieve, then a learned ranker.
 
-1. The sieve (`sieve.py`, with `tags.py` reading speech tags) tries, most certain first:
+0. The cast's names are indexed (`names.py`), who is present in each scene followed
+   (`scene.py`) and a first-person narrator found (`first_person.py`).
+1. The sieve (`sieve.py`, with `speech_tags.py` reading speech tags) tries, most certain first:
    continuation of last paragraph's open quote; name tags (`"...," Izzie says`, `said
    the horrified Mrs. Rachel`, `Robert Cohn said:`); "I said" in first-person stories
    (the narrator-character is found from the text); pronoun and gendered description
@@ -11,7 +13,8 @@
 2. The ranker (`ranker.py`) scores each quote's candidates with a conditional logit over
    the sieve's evidence and decodes each conversation's turns together (second-order
    Viterbi: speakers alternate); strong explicit verdicts stay as anchors. Its weights
-   are learned from the PDNC dev novels by tools/train_ranker.py.
+   are learned from the PDNC dev novels by tools/train_attribution.py, which also fits the
+   confidence model (`confidence.py`) that marks a quote doubtful.
 3. The user's corrections (`<chapter>.speakers.yaml`) are fixed before decoding, so the
    turns around a corrected quote follow it; `--min-confidence` turns doubtful
    attributions into "unknown".
