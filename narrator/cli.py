@@ -385,12 +385,13 @@ def cast_command(chapters: tuple[Path, ...], config_path: Path) -> None:
 @click.option(
     "--engine",
     type=click.Choice(list(ENGINES)),
-    default="pyttsx3",
-    show_default=True,
-    help="The engine to choose voices for.",
+    default=None,
+    help="Choose every voice from this engine (default: the most natural voices installed).",
 )
 @click.option("--force", is_flag=True, help="Replace an existing file.")
-def init_command(chapters: tuple[Path, ...], config_path: Path, engine: str, force: bool) -> None:
+def init_command(
+    chapters: tuple[Path, ...], config_path: Path, engine: str | None, force: bool
+) -> None:
     """Write a starter voices.yaml from the characters found in CHAPTERS."""
     from narrator.commands.init import init_config
 
@@ -593,9 +594,11 @@ def _verify_summary(name: str, report: Report) -> str:
 
 @main.command("voices")
 @click.option("--engine", type=click.Choice(list(ENGINES)), default=None, help="Only this engine.")
-def voices_command(engine: str | None) -> None:
-    """List the voices the installed engines offer."""
-    from narrator.voices.engines import get_engine
+@click.option("--all", "every", is_flag=True, help="Every language, not only English.")
+def voices_command(engine: str | None, every: bool) -> None:
+    """List the voices the installed engines offer: English ones unless --all, each with
+    its gender and how it sounds (natural, clear, fair, robotic)."""
+    from narrator.voices.engines import get_engine, speaks_english
 
     names: Sequence[str] = [engine] if engine else [n for n in ENGINES if n != "tone"]
     for name in names:
@@ -604,6 +607,11 @@ def voices_command(engine: str | None) -> None:
         except NarratorError as exc:
             click.echo(f"{name}: not available: {exc}")
             continue
-        click.echo(f"{name}:")
-        for voice in voices:
-            click.echo(f"  {voice.id:28} {voice.name:34} {voice.language:12} {voice.gender}")
+        shown = [v for v in voices if every or speaks_english(v)]
+        hidden = len(voices) - len(shown)
+        click.echo(f"{name}:" + (f" ({hidden} more in other languages: --all)" if hidden else ""))
+        for voice in shown:
+            click.echo(
+                f"  {voice.id:28} {voice.name:30} {voice.language:10} {voice.gender:8} "
+                f"{voice.tier}".rstrip()
+            )

@@ -241,8 +241,10 @@ class Config:
     source: Path
     characters: tuple[Character, ...] = ()
     book: BookSettings = BookSettings()
-    engine: str = "pyttsx3"
-    """The default engine for every voice."""
+    engine: str | None = None
+    """The engine of every voice that names none (voices.yaml's `engine:`); None: voices
+    chosen automatically come from the most natural engines installed, and a voice named
+    without an engine is pyttsx3's."""
     narrator: VoiceSettings = VoiceSettings()
     unknown: VoiceSettings = VoiceSettings()
     pronounce: tuple[tuple[str, str], ...] = ()
@@ -277,6 +279,9 @@ class VoiceInfo:
     name: str
     language: str
     gender: Gender = "unknown"
+    tier: str = ""
+    """How it sounds, in a word: "natural", "clear", "fair" or "robotic" (measured: see
+    bench/voices.py); empty when not known."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from narrator import audio
@@ -13,6 +14,7 @@ from narrator.errors import MissingTool
 from narrator.model import Clip
 from narrator.publish.assemble import PAUSES, Placement, pause_ms
 
+from .acoustics import rms
 from .conftest import requires_tool
 
 
@@ -80,8 +82,8 @@ def test_missing_ffmpeg_says_how_to_install(
 @requires_tool("ffmpeg")
 @pytest.mark.parametrize("length", [61_440, 63_488, 61_184])
 def test_pitch_shift_keeps_every_sample_to_the_end(length: int) -> None:
-    """ffmpeg's rubberband filter drops ~0.1 s from inputs of some lengths (61,440 and
-    63,488 samples among them): the end of a sentence must survive the shift."""
+    """Pitch shifters lose the end of some inputs (ffmpeg's rubberband filter dropped
+    ~0.1 s of 61,440 and 63,488 samples): the end of a sentence must survive the shift."""
     import array
     import math
 
@@ -90,6 +92,28 @@ def test_pitch_shift_keeps_every_sample_to_the_end(length: int) -> None:
     )
     shifted = audio.shift_pitch(Clip(wave.tobytes(), 22_050), audio.pitch_factor(80))
     assert len(shifted.samples) == 2 * length
-    tail = array.array("h", shifted.samples[-2 * 2_205 :])  # the last 0.1 s
-    rms = math.sqrt(sum(x * x for x in tail) / len(tail))
-    assert rms > 0.5 * 8000 / math.sqrt(2)
+    tail = shifted.samples[-2 * 2_205 :]  # the last 0.1 s
+    assert rms(tail) > 0.5 * 8000 / math.sqrt(2)
+
+
+def _tone(hz: float, rate: int, seconds: float = 1.0) -> bytes:
+    t = np.arange(int(rate * seconds)) / rate
+    return (8000 * np.sin(2 * np.pi * hz * t)).astype("<i2").tobytes()
+
+
+def test_resampling_filters_out_what_the_new_rate_cannot_hold() -> None:
+    """A 15 kHz tone at 32 kHz has no place at 22.05 kHz (Nyquist 11.025 kHz): a proper
+    resampler removes it; linear interpolation would fold it back to 7.05 kHz."""
+    high = audio.resample(Clip(_tone(15_000, 32_000), 32_000))
+    kept = audio.resample(Clip(_tone(1_000, 32_000), 32_000))
+    assert high.sample_rate == kept.sample_rate == audio.SAMPLE_RATE
+    assert abs(kept.duration_seconds - 1.0) < 0.01
+    assert rms(high.samples) < 0.01 * rms(kept.samples)
+    assert rms(kept.samples) > 5000
+
+
+def test_mixed_rate_clips_come_out_at_the_chapters_rate() -> None:
+    for rate in (8_000, 16_000, 24_000, 32_000, 48_000):
+        cleaned = audio.clean(Clip(_tone(440, rate, 0.5), rate))
+        assert cleaned.sample_rate == audio.SAMPLE_RATE
+        assert abs(cleaned.duration_seconds - 0.5) < 0.02

@@ -143,7 +143,7 @@ def test_missing_espeak_library_says_how_to_install(
     import ctypes.util
 
     monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
-    (project / "voices.yaml").write_text("characters: {}\n", encoding="utf-8")
+    (project / "voices.yaml").write_text("engine: pyttsx3\ncharacters: {}\n", encoding="utf-8")
     assert _error(run("build")) == (
         "Error: the espeak-ng library (libespeak-ng) was not found "
         "(install it: sudo apt-get install espeak-ng)"

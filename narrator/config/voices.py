@@ -93,7 +93,7 @@ def parse_config(text: str, path: Path) -> Config:
         source=path,
         characters=reader.characters(top["characters"]),
         book=reader.book(top["book"]) if "book" in top else BookSettings(),
-        engine=reader.engine(top["engine"], "engine") if "engine" in top else "pyttsx3",
+        engine=reader.engine(top["engine"], "engine") if "engine" in top else None,
         narrator=reader.voice(top["narrator"], "narrator")
         if "narrator" in top
         else VoiceSettings(),

@@ -29,6 +29,7 @@ from narrator.files import write_text
 from narrator.publish.assemble import PAUSES, sidecars
 from narrator.publish.transcript import is_current
 from narrator.text.sources import chapter_files
+from narrator.voices.cast import assign_voices
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -205,7 +206,9 @@ def inputs_fingerprint(
         for s in (config.narrator, config.unknown, *(c.voice for c in config.characters))
         if s.model
     ]
-    used = {options.engine} if options.engine else _engines_named(config)
+    # The engines the cast really uses: with automatic voices, installing an engine can
+    # change who speaks with what.
+    used = {voice.engine for voice in assign_voices(config, options.engine).values()}
     return digest(
         [
             code_fingerprint(),
@@ -222,8 +225,3 @@ def inputs_fingerprint(
             str(options.out_dir.resolve()),
         ]
     )
-
-
-def _engines_named(config: Config) -> set[str]:
-    settings = (config.narrator, config.unknown, *(c.voice for c in config.characters))
-    return {config.engine} | {s.engine for s in settings if s.engine}

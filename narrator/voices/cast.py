@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Final
 from narrator.errors import EngineError
 from narrator.model import NARRATOR, UNKNOWN, Config, Gender, Voice, VoiceSettings
 from narrator.voices.engines import ENGINES
+from narrator.voices.palette import FORCED, NATURAL, Choice, Palette, espeak_palette
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -20,134 +21,127 @@ NARRATOR_RATE: Final = 165
 CHARACTER_RATE: Final = 175
 DEFAULT_PITCH: Final = 50
 DEFAULT_VOLUME: Final = 1.0
+FALLBACK_ENGINE: Final = "pyttsx3"
+"""The engine of a voice named without one, and of the last-resort palette."""
 
-Palette = tuple[tuple[str, int], ...]
-
-# espeak-ng voices (base+variant, pitch) chosen so that neighbours differ in accent,
-# median pitch or brightness by 10% or more (measured in tests/test_voices.py).
-NARRATOR_VOICE: Final = ("en-us", 50)
-UNKNOWN_VOICE: Final = ("en-gb-x-rp+m1", 45)
-PALETTES: Final[Mapping[Gender, Palette]] = {
-    "female": (
-        ("en-us+f3", 55),
-        ("en-us+f4", 35),
-        ("en-gb-x-rp+f2", 45),
-        ("en-us+Annie", 60),
-        ("en-us+linda", 40),
-        ("en-gb-scotland+f4", 50),
-        ("en-us+f5", 70),
-    ),
-    "male": (
-        ("en-us+m3", 70),
-        ("en-us+m7", 20),
-        ("en-gb-x-rp+m1", 62),
-        ("en-us+m2", 40),
-        ("en-gb-scotland+m4", 80),
-        ("en-029+m6", 45),
-    ),
-    "unknown": (
-        ("en-us+f1", 50),
-        ("en-029+m6", 60),
-        ("en-gb-x-rp+f1", 40),
-        ("en-gb-scotland+m6", 55),
-    ),
-}
-# Piper: one installed model (""), told apart by pitch shifted after synthesis.
-PIPER_NARRATOR: Final = ("", 50)
-PIPER_UNKNOWN: Final = ("", 44)
-PIPER_PALETTES: Final[Mapping[Gender, Palette]] = {
-    "female": (("", 80), ("", 90), ("", 72), ("", 96)),
-    "male": (("", 36), ("", 60), ("", 28), ("", 66)),
-    "unknown": (("", 64), ("", 40), ("", 56)),
-}
-_PITCH_STEP: Final = 12
+_PITCH_STEP: Final = 16
 """When a palette runs out it is reused with the pitch moved by this much per round."""
 
 
 def assign_voices(config: Config, engine: str | None = None) -> dict[str, Voice]:
     """A voice for "narrator", "unknown" and every character, the same on every run.
 
-    Settings written in voices.yaml win. A character without a voice gets the first
-    voice of its gender's palette that no one else uses, in the order the cast file
-    lists them, so adding a character at the end never changes anyone else's voice.
-    `engine`, when given, replaces the engine of every voice (`build --engine`).
+    Settings written in voices.yaml win. A speaker without a voice gets the first voice
+    of the palette (its gender's, for a character) that is installed and no one else
+    uses, in the order the cast file lists them, so adding a character at the end never
+    changes anyone else's voice. Which palette: the engine forced for that voice (its own
+    `engine:`, voices.yaml's `engine:`, or `engine` here, which is `build --engine` and
+    replaces every voice's engine), else the most natural voices installed
+    (`palette.NATURAL`). A voice named for another engine family than the forced one is
+    chosen anew from the forced engine's palette.
     """
-    default_engine = engine or config.engine
-    taken = {
-        (s.name, s.pitch if s.pitch is not None else DEFAULT_PITCH)
-        for s in (config.narrator, config.unknown, *(c.voice for c in config.characters))
-        if s.name is not None
+    settings = {NARRATOR: config.narrator, UNKNOWN: config.unknown}
+    settings |= {c.name: c.voice for c in config.characters}
+    explicit = {
+        speaker: _explicit(s, config.engine, engine, speaker == NARRATOR)
+        for speaker, s in settings.items()
+        if _keeps_its_voice(s, config.engine, engine)
     }
-    voices = {
-        NARRATOR: _concrete(
-            config.narrator, _defaults(config.narrator, default_engine, engine)[0],
-            NARRATOR_RATE, default_engine, engine,
-        ),
-        UNKNOWN: _concrete(
-            config.unknown, _defaults(config.unknown, default_engine, engine)[1],
-            CHARACTER_RATE, default_engine, engine,
-        ),
-    }  # fmt: skip
-    taken |= {(v.name, v.pitch) for v in voices.values()}
-    for character in config.characters:
-        automatic = None
-        if character.voice.name is None and character.voice.model is None:
-            palette = _defaults(character.voice, default_engine, engine)[2][character.gender]
-            automatic = _next_free(palette, taken)
-            taken.add(automatic)
-        voices[character.name] = _concrete(
-            character.voice,
-            automatic or ("", DEFAULT_PITCH),
-            CHARACTER_RATE,
-            default_engine,
-            engine,
+    taken = {_identity(v) for v in explicit.values()}
+    voices: dict[str, Voice] = {}
+    roles: list[tuple[str, Gender | None]] = [(NARRATOR, None), (UNKNOWN, None)]
+    roles += [(c.name, c.gender) for c in config.characters]
+    for speaker, gender in roles:
+        rate = NARRATOR_RATE if speaker == NARRATOR else CHARACTER_RATE
+        if speaker in explicit:
+            voices[speaker] = explicit[speaker]
+            continue
+        voice_settings = settings[speaker]
+        forced = engine or voice_settings.engine or config.engine
+        choices = _role(_palette(forced), speaker, gender)
+        if forced is None:  # the natural voices installed, else espeak-ng's
+            installed = tuple(c for c in choices if _installed(c))
+            choices = installed or _role(espeak_palette(FALLBACK_ENGINE), speaker, gender)
+        chosen = _next_free(choices, taken)
+        voices[speaker] = Voice(
+            engine=chosen[0],
+            name=chosen[1],
+            rate=voice_settings.rate if voice_settings.rate is not None else rate,
+            pitch=voice_settings.pitch if voice_settings.pitch is not None else chosen[2],
+            volume=voice_settings.volume if voice_settings.volume is not None else DEFAULT_VOLUME,
         )
+        taken.add(_identity(voices[speaker]))
     return voices
 
 
-def _defaults(
-    settings: VoiceSettings, default_engine: str, override: str | None
-) -> tuple[tuple[str, int], tuple[str, int], Mapping[Gender, Palette]]:
-    """Narrator voice, unknown voice and palettes for the engine family a voice uses."""
-    engine_class = ENGINES.get(override or settings.engine or default_engine)
-    if engine_class is not None and engine_class.family == "piper":
-        return PIPER_NARRATOR, PIPER_UNKNOWN, PIPER_PALETTES
-    return NARRATOR_VOICE, UNKNOWN_VOICE, PALETTES
+def _keeps_its_voice(settings: VoiceSettings, default: str | None, forced: str | None) -> bool:
+    """Whether a voice written in voices.yaml stands (under `build --engine`, only when
+    the forced engine knows its name: the same family)."""
+    if settings.name is None and settings.model is None:
+        return False
+    if forced is None:
+        return True
+    written = settings.engine or default or FALLBACK_ENGINE
+    return _family(written) == _family(forced)
 
 
-def _next_free(palette: Palette, taken: set[tuple[str, int]]) -> tuple[str, int]:
-    for round_ in range(100):
-        shift = _PITCH_STEP * ((round_ + 1) // 2) * (1 if round_ % 2 else -1)
-        for name, pitch in palette:
-            candidate = (name, max(0, min(100, pitch + shift)))
-            if candidate not in taken:
-                return candidate
-    return palette[0]
-
-
-def _concrete(
-    settings: VoiceSettings,
-    automatic: tuple[str, int],
-    rate: int,
-    default_engine: str,
-    override: str | None,
+def _explicit(
+    settings: VoiceSettings, default: str | None, forced: str | None, narrator: bool
 ) -> Voice:
-    name = settings.name or ("" if settings.model else automatic[0])
+    rate = (
+        settings.rate
+        if settings.rate is not None
+        else (NARRATOR_RATE if narrator else CHARACTER_RATE)
+    )
     return Voice(
-        engine=override or settings.engine or default_engine,
-        name=name,
-        rate=settings.rate if settings.rate is not None else rate,
-        pitch=(
-            settings.pitch
-            if settings.pitch is not None
-            else (
-                automatic[1] if settings.name is None and settings.model is None else DEFAULT_PITCH
-            )
-        ),
+        engine=forced or settings.engine or default or FALLBACK_ENGINE,
+        name=settings.name or "",
+        rate=rate,
+        pitch=settings.pitch if settings.pitch is not None else DEFAULT_PITCH,
         volume=settings.volume if settings.volume is not None else DEFAULT_VOLUME,
         model=settings.model,
         speaker=settings.speaker,
     )
+
+
+def _identity(voice: Voice) -> tuple[str, str, int]:
+    return (_family(voice.engine), voice.name or voice.model or "", voice.pitch)
+
+
+def _family(engine: str) -> str:
+    engine_class = ENGINES.get(engine)
+    return engine_class.family if engine_class is not None else engine
+
+
+def _palette(forced: str | None) -> Palette:
+    if forced is None:
+        return NATURAL
+    return FORCED.get(forced) or FORCED.get(_family(forced)) or espeak_palette(forced)
+
+
+def _role(palette: Palette, speaker: str, gender: Gender | None) -> tuple[Choice, ...]:
+    if speaker == NARRATOR:
+        return palette.narrator
+    if speaker == UNKNOWN:
+        return palette.unknown
+    return palette.characters[gender or "unknown"]
+
+
+def _next_free(choices: tuple[Choice, ...], taken: set[tuple[str, str, int]]) -> Choice:
+    """The first choice not taken; when all are, the choices again with their pitches
+    moved a step further each round (up, down, two up, ...)."""
+    for round_ in range(100):
+        shift = _PITCH_STEP * ((round_ + 1) // 2) * (1 if round_ % 2 else -1)
+        for engine, name, pitch in choices:
+            moved = max(0, min(100, pitch + shift))
+            if (_family(engine), name, moved) not in taken:
+                return (engine, name, moved)
+    return choices[0]
+
+
+def _installed(choice: Choice) -> bool:
+    engine_class = ENGINES.get(choice[0])
+    return engine_class is not None and engine_class.offers(choice[1])
 
 
 def check_voices(config: Config, voices: Mapping[str, Voice], engines: EngineSet) -> None:

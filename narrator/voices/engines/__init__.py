@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from narrator.errors import EngineError
 from narrator.voices.engines.espeak import EspeakEngine
+from narrator.voices.engines.festival import FestivalEngine
+from narrator.voices.engines.flite import FliteEngine
+from narrator.voices.engines.hibari import HibariEngine
 from narrator.voices.engines.piper import PiperEngine
 from narrator.voices.engines.pyttsx3 import Pyttsx3Engine
 from narrator.voices.engines.tone import ToneEngine
@@ -34,6 +37,12 @@ class Engine(Protocol):
     """False when the engine cannot change pitch itself (it is shifted afterwards)."""
     threads_itself: ClassVar[bool]
     """True when one process already uses every core (render in-process, not in workers)."""
+
+    @staticmethod
+    def offers(name: str) -> bool:
+        """Whether the voice `name` is installed, found without starting the engine (for
+        the automatic palette; `check_voice` is the full check)."""
+        ...
 
     @property
     def version(self) -> str:
@@ -57,8 +66,17 @@ ENGINES: dict[str, type[Engine]] = {
     "pyttsx3": Pyttsx3Engine,
     "espeak": EspeakEngine,
     "piper": PiperEngine,
+    "hibari": HibariEngine,
+    "festival": FestivalEngine,
+    "flite": FliteEngine,
     "tone": ToneEngine,
 }
+
+
+def speaks_english(voice: VoiceInfo) -> bool:
+    """Whether a listed voice is an English one (espeak's variants go with every voice)."""
+    language = voice.language.lower()
+    return language.startswith("en") or language == "variant"
 
 
 def get_engine(name: str) -> Engine:

