@@ -401,6 +401,13 @@ def init_command(
         click.echo(f"  {character.name:24} {character.gender:8} {character.mentions:5d} mentions")
     if len(found) > 12:
         click.echo(f"  ... and {len(found) - 12} more")
+    if len(found) < 2:
+        click.echo(
+            "Few characters found: a name counts when the text has it speak or act "
+            '("said Tess", "Tess smiled") in the middle of a sentence, and a sentence it '
+            'opens is followed by one opening with "He" or "She". Add the missing ones to '
+            f"{config_path} by hand (see 'Changing a voice' in the README)."
+        )
 
 
 @main.command("preview")

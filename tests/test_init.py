@@ -46,13 +46,15 @@ def test_family_members_with_different_titles_stay_apart() -> None:
 def test_init_writes_a_cast_that_loads(project: Path) -> None:
     result = CliRunner().invoke(main, ["init", "chapters/chapter-01.txt", "--config", "new.yaml"])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0] == "wrote new.yaml: 4 characters"
+    assert result.output.splitlines()[0] == "wrote new.yaml: 3 characters"
     config = load_config(project / "new.yaml")
     genders = {c.name: c.gender for c in config.characters}
+    aliases = {c.name: c.aliases for c in config.characters}
+    assert aliases["Meredith"] == ("Mer",)  # her short form is her, not someone else
     assert genders["Izzie"] == "female"
     assert genders["Alex"] == "male"
     assert genders["Meredith"] == "female"
-    chosen = [(c.voice.name, c.voice.pitch) for c in config.characters]
+    chosen = [(c.voice.engine, c.voice.name, c.voice.pitch) for c in config.characters]
     assert len(set(chosen)) == len(chosen)
     assert "# 38 mentions" in (project / "new.yaml").read_text(encoding="utf-8")
 

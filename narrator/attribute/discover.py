@@ -65,7 +65,14 @@ def discover(chapters: Sequence[Chapter]) -> list[Found]:
     seen: dict[str, _Evidence] = {}
     for chapter in chapters:
         opener: str | None = None
+        previous = None
         for seg in segment(chapter):
+            after_quote = (
+                previous is not None
+                and previous.kind == "dialogue"
+                and previous.paragraph == seg.paragraph
+            )
+            previous = seg
             if seg.kind == "narration":
                 # "Izzie pours coffee. She's in the kitchen": the name opened the sentence
                 # before one that opens with a pronoun.
@@ -74,13 +81,13 @@ def discover(chapters: Sequence[Chapter]) -> list[Found]:
                     seen[opener].person += 1
                     key = "male" if pronoun.group(1) == "He" else "female"
                     seen[opener].genders[key] = seen[opener].genders.get(key, 0.0) + 1.0
-                opener = _read(seg.text, False, seen)
+                opener = _read(seg.text, False, seen, after_quote=after_quote)
             else:
                 _read(seg.text, True, seen)
     names = [n for n, e in seen.items() if e.person and e.inside_sentence]
     found = []
     for forms in _group(names, seen):
-        main = max(forms, key=lambda f: (seen[f].mentions, -len(f)))
+        main = max(forms, key=lambda f: (not _is_short(f, forms), seen[f].mentions, -len(f)))
         genders: Counter[str] = Counter()
         for form in forms:
             genders.update(seen[form].genders)
@@ -92,11 +99,70 @@ def discover(chapters: Sequence[Chapter]) -> list[Found]:
                 mentions=sum(seen[f].mentions for f in forms),
             )
         )
-    return sorted(found, key=lambda f: (-f.mentions, f.name))
+    return sorted(_with_listed(found, chapters), key=lambda f: (-f.mentions, f.name))
 
 
-def _read(text: str, dialogue: bool, seen: dict[str, _Evidence]) -> str | None:
-    """Count the names in one segment; the name opening it, if any."""
+def listed_characters(chapters: Sequence[Chapter]) -> list[str]:
+    """The names an archive's header lists as the work's characters ("Characters: Alex
+    Karev, Izzie Stevens"), without fandom qualifiers ("Alex Karev (Grey's Anatomy)")."""
+    names: list[str] = []
+    for chapter in chapters:
+        for note in chapter.notes:
+            if note.label == "characters":
+                for name in note.text.split(","):
+                    name = re.sub(r"\s*\([^)]*\)", "", name).strip()
+                    if name and name not in names:
+                        names.append(name)
+    return names
+
+
+def _with_listed(found: list[Found], chapters: Sequence[Chapter]) -> list[Found]:
+    """The characters found, those the header lists merged into one each under the listed
+    full name ("Alex" and "Karev" become "Alex Karev"); a listed name the text never uses
+    is left out (tag lists name characters who are only mentioned, or absent)."""
+    out = list(found)
+    for listed in listed_characters(chapters):
+        words = set(listed.split())
+        parts = [
+            f for f in out if words & {w for form in (f.name, *f.aliases) for w in form.split()}
+        ]
+        if not parts:
+            mentions = _mentions(listed, chapters)
+            if mentions:
+                first = tuple(w for w in listed.split()[:1] if w != listed)
+                out.append(Found(listed, first, "unknown", mentions))
+            continue
+        main = max(parts, key=lambda f: f.mentions)
+        forms = {form for f in parts for form in (f.name, *f.aliases)} - {listed}
+        merged = Found(
+            name=listed,
+            aliases=tuple(sorted(forms)),
+            gender=main.gender,
+            mentions=sum(f.mentions for f in parts),
+        )
+        out = [f for f in out if f not in parts] + [merged]
+    return out
+
+
+def _mentions(name: str, chapters: Sequence[Chapter]) -> int:
+    """How often the story names someone by any word of `name` (first name, surname)."""
+    words = [re.escape(w) for w in name.split() if w[:1].isupper() and w not in _COMMON]
+    if not words:
+        return 0
+    pattern = re.compile(r"\b(?:" + "|".join(words) + r")\b")
+    return sum(
+        len(pattern.findall(chapter.text[p.start : p.end]))
+        for chapter in chapters
+        for p in chapter.paragraphs
+    )
+
+
+def _read(
+    text: str, dialogue: bool, seen: dict[str, _Evidence], *, after_quote: bool = False
+) -> str | None:
+    """Count the names in one segment; the name opening it, if any. `after_quote`: the
+    segment follows a quote in its paragraph, so a name opening it with a speech verb is a
+    speech tag ("...," Izzie said), as sure a sign of a person as a name mid-sentence."""
     opener = None
     for match in _NAME.finditer(text):
         name, start = _strip_common(match.group(), match.start())
@@ -125,10 +191,13 @@ def _read(text: str, dialogue: bool, seen: dict[str, _Evidence]) -> str | None:
         possessive = text[end : end + 1] in ("'", "\u2019")
         after_words = [] if possessive else _WORD.findall(text[end : end + 30])
         before_words = _WORD.findall(text[max(0, start - 25) : start])
-        if (
-            after_words and (lemma(after_words[0]) in SPEECH_VERBS or is_verb_like(after_words[0]))
-        ) or (before_words and lemma(before_words[-1]) in SPEECH_VERBS):
+        speaks = bool(after_words) and lemma(after_words[0]) in SPEECH_VERBS
+        if (after_words and (speaks or is_verb_like(after_words[0]))) or (
+            before_words and lemma(before_words[-1]) in SPEECH_VERBS
+        ):
             evidence.person += 1  # speaks or acts: "said Tess", "Tess smiled"
+        if after_quote and at_start and not before and speaks:
+            evidence.inside_sentence += 1  # a speech tag: '"...," Izzie said.'"
     return opener
 
 
@@ -171,7 +240,36 @@ def _group(names: list[str], seen: dict[str, _Evidence]) -> list[set[str]]:
             fitting[0].add(name)
         else:
             groups.append({name})
-    return groups
+    return _short_forms(groups, seen)
+
+
+def _is_short(name: str, forms: set[str]) -> bool:
+    """Whether `name` is a short form of another of `forms` (its prefix)."""
+    return any(word != name and word.startswith(name) for other in forms for word in _core(other))
+
+
+def _short_forms(groups: list[set[str]], seen: dict[str, _Evidence]) -> list[set[str]]:
+    """A one-word name that begins exactly one other character's longer name is its short
+    form ("Mer" of Meredith, "Pri" of Priya)."""
+    merged = [set(group) for group in groups]
+    for group in list(merged):
+        if len(group) != 1:
+            continue
+        (short,) = group
+        if " " in short or len(short) < 2 or _title(short):
+            continue
+        longer = [
+            other
+            for other in merged
+            if other is not group
+            and any(
+                word != short and word.startswith(short) for name in other for word in _core(name)
+            )
+        ]
+        if len(longer) == 1:
+            longer[0].add(short)
+            merged.remove(group)
+    return merged
 
 
 def _compatible(a: str | None, b: str | None) -> bool:

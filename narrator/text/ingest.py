@@ -49,6 +49,18 @@ _LABEL: Final = re.compile(
     + r")\s*[\])*_]*\s*(?:[:;]|[\-\u2013\u2014]+(?=\s)))",
     re.IGNORECASE,
 )
+_LABELS_BARE: Final = {
+    "summary": "summary",
+    "chapter summary": "chapter summary",
+    "author's note": "author's note",
+    "author's notes": "author's note",
+    "a/n": "author's note",
+    "notes": "note",
+    "disclaimer": "disclaimer",
+}
+_BARE_LABEL: Final = re.compile(
+    r"^\s*(?:" + "|".join(re.escape(k) for k in _LABELS_BARE) + r")\s*:?\s*$", re.IGNORECASE
+)
 _NUMBER_WORDS: Final = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
@@ -143,6 +155,12 @@ def chapter_from_text(
     while index < len(spans):
         span = spans[index]
         note = _note(text, span)
+        if note is not None and not note.text and index + 1 < len(spans):
+            # "Summary:" on a line of its own: the paragraph after it is the note's text.
+            following = spans[index + 1]
+            index += 1
+            said = text[following.start : following.end].strip()
+            note = Note(note.label, said, Span(span.start, following.end))
         if note is not None:
             notes.append(note)
             first = index + 1
@@ -279,6 +297,10 @@ def _is_hard_wrapped(text: str, blocks: list[Span]) -> bool:
 
 def _note(text: str, span: Span) -> Note | None:
     body = text[span.start : span.end]
+    if _BARE_LABEL.match(body):  # "Summary" or "Author's Note" alone: its text follows
+        return Note(
+            label=_LABELS_BARE[" ".join(body.split()).lower().rstrip(":")], text="", span=span
+        )
     match = _LABEL.match(body)
     if match is None:
         return None

@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING, Final
 
 from narrator.errors import InputError
+from narrator.text.formats import archive_text
 from narrator.text.formats.document import Part
 
 if TYPE_CHECKING:
@@ -16,8 +17,14 @@ _LOGGER = logging.getLogger(__name__)
 
 
 def read(path: Path) -> list[Part]:
-    """The file as one chapter, its text exactly as decoded."""
-    return [Part(decode(read_bytes(path), path))]
+    """The file as one chapter, its text exactly as decoded; or, for an archive's
+    plain-text download (AO3, FanFiction.Net), its chapters without the archive's header,
+    tags and notes (`archive_text`)."""
+    text = decode(read_bytes(path), path)
+    if archive_text.recognise(text):
+        _LOGGER.info("%s: read as an archive download (header and notes set apart)", path)
+        return archive_text.parse(text) or [Part(text)]
+    return [Part(text)]
 
 
 def read_bytes(path: Path) -> bytes:
