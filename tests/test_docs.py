@@ -37,3 +37,22 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
     for name, command in main.commands.items():
         assert command.help, f"narrator {name} has no help"
         assert f"`narrator {name}" in README, f"narrator {name} is not in the README"
+
+
+def test_the_repository_stands_on_its_own() -> None:
+    """Every relative link in the documents points at a file in the repository, and no
+    tracked file refers to a folder beside it."""
+    import subprocess
+
+    documents = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    for document in documents:
+        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", document.read_text("utf-8")):
+            assert (document.parent / target).exists(), (document.name, target)
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    outside = "../" + "shared"
+    for name in tracked:
+        path = ROOT / name
+        if path.suffix in {".py", ".md", ".toml", ".sh", ".yaml", ".txt"} and path.is_file():
+            assert outside not in path.read_text("utf-8", errors="replace"), name
