@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import json
+import re
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -117,7 +118,10 @@ def test_every_episode_has_what_a_podcast_app_needs(book: tuple[Path, BuildOptio
     ):
         [enclosure] = entry.enclosures
         mp3 = out / f"{stem}.mp3"
-        assert enclosure.href == f"https://example.org/pod%20cast/{stem}.mp3"
+        # The address carries a version of the sound (see test_a_rebuilt_chapter_...).
+        assert re.fullmatch(
+            rf"https://example\.org/pod%20cast/{stem}\.mp3\?v=[0-9a-f]{{12}}", enclosure.href
+        ), enclosure.href
         assert int(enclosure.length) == mp3.stat().st_size
         assert enclosure.type == "audio/mpeg"
         assert abs(int(entry.itunes_duration) - _ffprobe_seconds(mp3)) <= 1
@@ -191,7 +195,9 @@ def test_the_feed_command_rewrites_the_feed_for_another_address(
     (tmp_path / "chapters" / "chapter-03.txt").write_text(THIRD_CHAPTER, encoding="utf-8")
     assert CliRunner().invoke(main, ["build", "-q"]).exit_code == 0
     hrefs = [e.enclosures[0].href for e in feedparser.parse(feed.read_bytes()).entries]
-    assert hrefs == [f"http://192.0.2.7:9000/chapter-0{n}.mp3" for n in (1, 2, 3)]
+    assert [h.split("?")[0] for h in hrefs] == [
+        f"http://192.0.2.7:9000/chapter-0{n}.mp3" for n in (1, 2, 3)
+    ]
 
 
 def test_the_feed_command_needs_an_output_folder(project: Path) -> None:
@@ -235,3 +241,35 @@ def test_the_shows_guid_follows_podcasting_2_0_and_survives_a_move(tmp_path: Pat
     assert show_guid() == podcast_guid("http://127.0.0.1:8000/feed.xml")
     refresh(options.out_dir, load_config(config_path), "http://192.0.2.7:8000/")
     assert show_guid() == podcast_guid("http://127.0.0.1:8000/feed.xml")
+
+
+def test_a_rebuilt_chapter_keeps_its_episode_and_moves_its_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Podcast apps key an episode on its guid: the same guid and date keep a rebuilt
+    chapter one episode; a new address (the sound's version) makes apps that fetch it
+    again (streaming, or after deleting their copy) get the new audio. Rebuilding the
+    same sound changes nothing."""
+    make_book(tmp_path, short=True)
+    monkeypatch.chdir(tmp_path)
+    feed = tmp_path / "output" / "feed.xml"
+
+    def entries() -> dict[str, tuple[str, str, str]]:
+        parsed = feedparser.parse(feed.read_bytes()).entries
+        return {e.title: (e.id, e.published, e.enclosures[0].href) for e in parsed}
+
+    before = entries()
+    assert CliRunner().invoke(main, ["build", "-q", "--force"]).exit_code == 0
+    assert entries() == before  # the same sound: the same address
+    voices = tmp_path / "voices.yaml"
+    voices.write_text(
+        voices.read_text(encoding="utf-8").replace("Alex: {gender: male}",
+                                                   "Alex: {gender: male, pitch: 20}"),
+        encoding="utf-8",
+    )  # fmt: skip
+    assert CliRunner().invoke(main, ["build", "-q"]).exit_code == 0
+    after = entries()
+    assert after.keys() == before.keys()
+    for title in before:
+        assert after[title][:2] == before[title][:2]  # guid and date kept
+    assert any(after[t][2] != before[t][2] for t in before)

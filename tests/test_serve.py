@@ -7,9 +7,11 @@ import http.client
 import os
 import queue
 import re
+import sqlite3
 import subprocess
 import sys
 import threading
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -227,8 +229,46 @@ def test_gpodder_subscribes_and_downloads_every_episode_byte_identical(tmp_path:
         _gpo(client, "update")
         assert "1 episodes downloaded" in _gpo(client, "download")
 
+        # A fix to chapters listeners already have: other audio, the same episodes.
+        sounds = {p.name: p.read_bytes() for p in (project / "output").glob("*.mp3")}
+        voices = project / "voices.yaml"
+        voices.write_text(
+            voices.read_text(encoding="utf-8").replace("Izzie: {gender: female}",
+                                                       "Izzie: {gender: female, pitch: 80}"),
+            encoding="utf-8",
+        )  # fmt: skip
+        rebuilt = subprocess.run(
+            [sys.executable, "-m", "narrator", "build", "-q"],
+            cwd=project, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert rebuilt.returncode == 0, rebuilt.stderr
+        before = _episodes(client)
+        assert "0 new episodes" in _gpo(client, "update")  # not a second chapter 1
+        after = _episodes(client)
+        assert [guid for guid, _ in after] == [guid for guid, _ in before]
+        rebuilt_names = {
+            name for name, data in sounds.items()
+            if (project / "output" / name).read_bytes() != data
+        }  # fmt: skip
+        assert "chapter-01.mp3" in rebuilt_names  # Izzie speaks in it
+        changed = [new for new, old in zip(after, before, strict=True) if new != old]
+        # Exactly the rebuilt chapters' addresses moved with their sound.
+        assert {url.rsplit("/", 1)[1].split("?")[0] for _, url in changed} == rebuilt_names
+        for _, url in changed:
+            # An app that fetches it again (a stream, or after deleting its copy) gets the fix.
+            name = url.rsplit("/", 1)[1].split("?")[0]
+            with urllib.request.urlopen(url, timeout=30) as response:
+                assert response.read() == (project / "output" / name).read_bytes()
+
     downloads = sorted((client / "downloads").rglob("*.mp3"))
     assert [p.name for p in downloads] == ["chapter-01.mp3", "chapter-02.mp3", "chapter-03.mp3"]
     assert {p.parent.name for p in downloads} == {"The Test Book"}
-    for downloaded in downloads:
-        assert downloaded.read_bytes() == (project / "output" / downloaded.name).read_bytes()
+    for downloaded in downloads:  # as downloaded (gPodder keeps a copy it has)
+        assert downloaded.read_bytes() == sounds[downloaded.name]
+
+
+def _episodes(client: Path) -> list[tuple[str, str]]:
+    """(guid, url) of every episode gPodder knows, in guid order (from its database)."""
+    with sqlite3.connect(client / "gpodder" / "Database") as db:
+        rows = db.execute("SELECT guid, url FROM episode ORDER BY guid").fetchall()
+    return [(str(guid), str(url)) for guid, url in rows]

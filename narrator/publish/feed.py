@@ -146,7 +146,7 @@ def render(
         fe = fg.add_entry(order="append")
         fe.title(item.episode.title)
         fe.guid(item.guid, permalink=False)
-        fe.enclosure(base + quote(f"{item.stem}.mp3"), str(item.size), "audio/mpeg")
+        fe.enclosure(enclosure_url(base, item), str(item.size), "audio/mpeg")
         fe.published(item.published)
         fe.description(item.episode.description or item.episode.title)
         fe.podcast.itunes_duration(round(item.episode.duration_seconds))
@@ -158,6 +158,15 @@ def render(
         )
     xml: bytes = fg.rss_str(pretty=True)
     return xml
+
+
+def enclosure_url(base: str, item: Item) -> str:
+    """The episode's audio address, with a version of its sound: rebuilt with other audio
+    (a fixed speaker, a new voice), the address changes and podcast apps fetch it again
+    as the same episode (same guid, same date); rebuilt the same, nothing changes."""
+    url = base + quote(f"{item.stem}.mp3")
+    version = (item.episode.audio_id or "")[:12]
+    return f"{url}?v={version}" if version else url
 
 
 def podcast_guid(feed_url: str) -> str:

@@ -151,6 +151,8 @@ class Episode:
     duration_seconds: float
     cover: bytes | None = None
     """The embedded front cover's image data."""
+    audio_id: str | None = None
+    """A hash of the sound: it changes when the chapter is rebuilt with other audio."""
 
 
 def read_episode(path: Path) -> Episode | None:
@@ -183,6 +185,7 @@ def read_episode(path: Path) -> Episode | None:
         book_summary=text(f"TXXX:{SUMMARY_KEY}"),
         duration_seconds=length,
         cover=next((p.data for p in tag.getall("APIC") if p.type == PictureType.COVER_FRONT), None),
+        audio_id=text(f"TXXX:{AUDIO_KEY}"),
     )
 
 
