@@ -4,8 +4,10 @@ log, not into messages."""
 
 from __future__ import annotations
 
+import errno
 import logging
 import math
+import os
 import re
 import shutil
 import subprocess
@@ -224,10 +226,13 @@ def encode_mp3(
         status = process.wait()
     if status != 0:
         _LOGGER.debug("ffmpeg said: %s", errors)
+        _raise_if_disk_full(errors, destination)
         raise NarratorError(
             f"ffmpeg could not encode {destination.name} (status {status})",
             "run with --verbose to see ffmpeg's message",
         )
+    if destination.stat().st_size == 0:  # the encoder said yes; is there anything?
+        raise NarratorError(f"ffmpeg wrote nothing for {destination.name}", "is the disk full?")
 
 
 AAC_BITRATE: Final = "64k"
@@ -252,7 +257,7 @@ def encode_audiobook(parts: Sequence[Path], metadata: str, destination: Path) ->
             "-codec:a", "aac", "-b:a", AAC_BITRATE, "-ac", "1",
             "-movflags", "+faststart", "-f", "ipod", str(destination),
         ]  # fmt: skip
-        _run(command, f"could not make the audiobook {destination.name}")
+        _run(command, f"could not make the audiobook {destination.name}", destination)
 
 
 def _concat_quote(path: Path) -> str:
@@ -265,11 +270,21 @@ def ffmetadata_escape(text: str) -> str:
     return re.sub(r"([=;#\\\n])", r"\\\1", text)
 
 
-def _run(command: Sequence[str], failure: str) -> None:
+def _raise_if_disk_full(said: str, destination: Path) -> None:
+    """ffmpeg's "No space left on device" as the OSError it is (said by the caller as a
+    full disk, naming the file)."""
+    if "No space left" in said or "Disk quota exceeded" in said:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(destination))
+
+
+def _run(command: Sequence[str], failure: str, destination: Path | None = None) -> None:
     _LOGGER.debug("running %s", command)
     done = subprocess.run(command, capture_output=True, check=False, **child_options())
     if done.returncode != 0:
-        _LOGGER.debug("ffmpeg said: %s", done.stderr.decode("utf-8", "replace"))
+        said = done.stderr.decode("utf-8", "replace")
+        _LOGGER.debug("ffmpeg said: %s", said)
+        if destination is not None:
+            _raise_if_disk_full(said, destination)
         raise NarratorError(
             f"ffmpeg {failure} (status {done.returncode})",
             "run with --verbose to see ffmpeg's message",

@@ -148,7 +148,7 @@ def cast_voices(
 
 def open_cache(config: Config, chosen: Path | None = None) -> ClipCache:
     """The clip cache for this project (`chosen` is --cache)."""
-    return ClipCache(cache_folder(config, chosen))
+    return ClipCache.opened(cache_folder(config, chosen))
 
 
 def sample_script(text: str, speaker: str) -> Script:

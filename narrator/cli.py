@@ -9,6 +9,7 @@ the one module that imports click and writes to stdout; split, that rule would b
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import logging
@@ -25,7 +26,7 @@ import click
 
 from narrator import __version__
 from narrator.errors import NarratorError
-from narrator.interrupts import EXIT_INTERRUPTED, forget_interrupt
+from narrator.interrupts import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, forget_interrupt
 from narrator.model import BuildOptions, ChapterRef
 from narrator.voices.engines import ENGINES
 
@@ -64,6 +65,12 @@ class Interrupted(click.ClickException):
     exit_code = EXIT_INTERRUPTED
 
 
+class TerminatedByRequest(click.ClickException):
+    """SIGTERM: one line, exit status 143."""
+
+    exit_code = EXIT_TERMINATED
+
+
 class NarratorGroup(click.Group):
     """Turns user errors and interruptions into one-line messages, in one place."""
 
@@ -74,9 +81,20 @@ class NarratorGroup(click.Group):
             if ctx.meta.get("narrator.traceback"):
                 raise
             raise UserError(str(exc)) from None
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             forget_interrupt()
-            raise Interrupted("interrupted; finished chapters and cached clips are kept") from None
+            kept = "finished chapters and cached clips are kept"
+            if isinstance(exc, Terminated):
+                raise TerminatedByRequest(f"terminated; {kept}") from None
+            raise Interrupted(f"interrupted; {kept}") from None
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT) or ctx.meta.get("narrator.traceback"):
+                raise
+            where = f" holding {exc.filename}" if exc.filename else ""
+            raise UserError(
+                f"no space left on the disk{where} (free some space and run it again; "
+                "finished chapters are kept)"
+            ) from None
 
 
 def _configure_logging(verbose: int, quiet: bool) -> None:

@@ -9,6 +9,7 @@ import fcntl
 import logging
 import os
 import re
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -44,15 +45,27 @@ def write_atomically(output: Path, write: Callable[[Path], T]) -> T:
         with open(temporary, "rb") as written:
             os.fsync(written.fileno())
         os.replace(temporary, output)
-    except OSError as exc:
+    except BaseException as exc:
         temporary.unlink(missing_ok=True)
-        if exc.errno in _NO_ROOM:
-            raise cannot_write(output, exc) from None
-        raise
-    except BaseException:
-        temporary.unlink(missing_ok=True)
+        cause = os_error(exc)
+        if cause is not None and cause.errno in _NO_ROOM:
+            raise cannot_write(output, cause) from None
         raise
     return result
+
+
+def os_error(exc: BaseException) -> OSError | None:
+    """The OSError behind an exception: itself, or the one a library wrapped (mutagen
+    raises its own error type around the OSError of a full disk)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno is not None:
+            return current
+        inner = next((a for a in current.args if isinstance(a, OSError)), None)
+        current = inner or current.__cause__ or current.__context__
+    return None
 
 
 _NO_ROOM: Final = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
@@ -60,6 +73,11 @@ _NO_ROOM: Final = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACC
 
 def cannot_write(path: Path, exc: OSError) -> NarratorError:
     """The user's error for a folder or file narrator may not (or no longer) write."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return NarratorError(
+            f"{path}: the disk is full ({exc.strerror})",
+            "free some space on it and run the command again; nothing finished was damaged",
+        )
     return NarratorError(
         f"{path}: cannot write there: {exc.strerror}",
         "check its permissions and the free space, or give another --out folder",
@@ -120,3 +138,22 @@ def remove_stale(folder: Path, pattern: str, age_seconds: float) -> None:
         with contextlib.suppress(OSError):
             if leftover.stat().st_mtime < limit:
                 leftover.unlink()
+
+
+class NotARegularFile(OSError):
+    """A path that is a device, a FIFO, a socket or a folder where a file was expected."""
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, at most `limit` of them: a device (/dev/zero), a FIFO or a
+    socket is refused before it is opened (reading one would never end, or hang), and so
+    is a file larger than `limit` (`NotARegularFile`, or `OSError` with EFBIG)."""
+    info = path.stat()  # follows links: a link to a regular file is one
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise NotARegularFile(errno.EINVAL, kind, str(path))
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"larger than {limit // 1_000_000} MB", str(path))
+    return data

@@ -20,7 +20,25 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 EXIT_INTERRUPTED: Final = 130
+EXIT_TERMINATED: Final = 143
+"""128 + SIGTERM, what a shell reports for a command stopped by `kill`."""
 _PARENT_POLL_SECONDS: Final = 0.2
+_PR_SET_PDEATHSIG: Final = 1
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill`, a service manager, a closing terminal session): raised where
+    Ctrl-C would be, so the same cleanup runs (temporary files removed, children stopped),
+    and the command ends with one line and status 143."""
+
+
+def _raise_terminated(_number: int, _frame: object) -> None:
+    raise Terminated
+
+
+def stop_on_terminate() -> None:
+    """From now on SIGTERM stops the command as Ctrl-C does."""
+    signal.signal(signal.SIGTERM, _raise_terminated)
 
 
 @contextlib.contextmanager
@@ -29,15 +47,22 @@ def held_while_loading() -> Iterator[list[int]]:
     library's import or `__del__` would print a traceback, or be swallowed and let the
     build go on. The list yielded says whether one was pressed meanwhile."""
     pressed: list[int] = []
-    default = signal.signal(signal.SIGINT, lambda number, _frame: pressed.append(number))
+    defaults = {
+        number: signal.signal(number, lambda number, _frame: pressed.append(number))
+        for number in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
         yield pressed
     finally:
-        signal.signal(signal.SIGINT, default)
+        for number, default in defaults.items():
+            signal.signal(number, default)
 
 
 def exit_if_pressed(pressed: list[int]) -> None:
-    """End with one line and status 130 for a Ctrl-C held while loading."""
+    """End with one line and status 130 for a Ctrl-C held while loading (143 for SIGTERM)."""
+    if signal.SIGTERM in pressed:
+        sys.stderr.write("Error: terminated\n")
+        sys.exit(EXIT_TERMINATED)
     if pressed:
         sys.stderr.write("Error: interrupted\n")
         sys.exit(EXIT_INTERRUPTED)
@@ -74,6 +99,7 @@ def worker_started(parent: int) -> None:
     `parent` comes from the main process: killed before this runs, it is no longer our
     parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool's own way to stop a worker
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     threading.Thread(
         target=_exit_with, args=(parent,), name="narrator-parent-watch", daemon=True
@@ -87,6 +113,31 @@ def _exit_with(parent: int) -> None:
 
 
 def child_options() -> dict[str, Any]:
-    """`subprocess` arguments for every child narrator runs (ffmpeg, espeak-ng): in a
-    process group of its own, so Ctrl-C at the terminal reaches narrator only."""
-    return {"process_group": 0}
+    """`subprocess` arguments for every child narrator runs (ffmpeg, espeak-ng, festival):
+    in a process group of its own, so Ctrl-C at the terminal reaches narrator only, which
+    stops it; and killed by the kernel when narrator dies without a chance to stop it
+    (SIGKILL), instead of writing on into output/ for the rest of its work."""
+    options: dict[str, Any] = {"process_group": 0}
+    if _PRCTL is not None:
+        options["preexec_fn"] = _die_with_parent
+    return options
+
+
+def _load_prctl() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL: Final = _load_prctl()
+"""Linux's prctl, looked up once: after fork, the child may call nothing that locks."""
+
+
+def _die_with_parent() -> None:
+    """In a child, between fork and exec: SIGKILL when the thread that started it ends."""
+    _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 from narrator.attribute.cues import announces, names_self
 from narrator.attribute.scene import Scenes
+from narrator.attribute.sieve import NEAR
 from narrator.model import UNKNOWN
 
 if TYPE_CHECKING:
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 
 _WINDOW_TURNS: Final = 6
 _WINDOW_PARAGRAPHS: Final = 30
+_EDGE: Final = 60
+"""Mentions taken from the end of the paragraph before, the start of the one after."""
 _MAX_CANDIDATES: Final = 24
 _TAG_RULES: Final = frozenset(
     {"name-tag", "first-person-tag", "pronoun-tag", "self-identification", "continuation"}
@@ -65,10 +68,24 @@ class Evidence:
         self.mention_starts = [m.start for m in sieve.mentions]
         self._recent: dict[int, tuple[list[str], list[str]]] = {}
         self.mentions_by_paragraph: dict[int, list[tuple[int, str, bool]]] = {}
+        self._starts_by_paragraph: dict[int, list[int]] = {}
         for mention in sieve.mentions:
             self.mentions_by_paragraph.setdefault(mention.paragraph, []).append(
                 (mention.start, mention.character, mention.subject)
             )
+
+    def _near(self, paragraph: int, start: int) -> list[tuple[int, str, bool]]:
+        """The paragraph's mentions within `NEAR` characters of `start` (all of them in
+        any paragraph of prose; a stretch of a wall of text)."""
+        mentions = self.mentions_by_paragraph.get(paragraph, [])
+        if len(mentions) <= _EDGE:
+            return mentions
+        starts = self._starts_by_paragraph.get(paragraph)
+        if starts is None:
+            starts = self._starts_by_paragraph[paragraph] = [m[0] for m in mentions]
+        return mentions[
+            bisect.bisect_left(starts, start - NEAR) : bisect.bisect_right(starts, start + NEAR)
+        ]
 
     def candidates(self, i: int) -> list[str]:
         """Who could have said quote i, nearest evidence first."""
@@ -86,10 +103,12 @@ class Evidence:
                         found[self.speaker_of_turn[j]] = None  # type: ignore[index]
                     for name in sorted(sieve.turns[j].addressed):
                         found[name] = None
-        for p in range(seg.paragraph, seg.paragraph - _WINDOW_PARAGRAPHS, -1):
-            for _, name, _ in reversed(self.mentions_by_paragraph.get(p, [])):
+        for _, name, _ in reversed(self._near(seg.paragraph, seg.start)):
+            found[name] = None
+        for p in range(seg.paragraph - 1, seg.paragraph - _WINDOW_PARAGRAPHS, -1):
+            for _, name, _ in reversed(self.mentions_by_paragraph.get(p, [])[-_EDGE:]):
                 found[name] = None
-        for _, name, _ in self.mentions_by_paragraph.get(seg.paragraph + 1, []):
+        for _, name, _ in self.mentions_by_paragraph.get(seg.paragraph + 1, [])[:_EDGE]:
             found[name] = None
         if sieve.me is not None:
             found[sieve.me] = None
@@ -173,14 +192,14 @@ class Evidence:
             f["announced_inside_quote"] = 1.0  # "It's Jane!": rarely Jane's own words
         elif inside and name not in (sieve.turns[k].addressed if k is not None else ()):
             f["named_inside_quote"] = 1.0
-        for start, character, subject in self.mentions_by_paragraph.get(seg.paragraph, []):
+        for start, character, subject in self._near(seg.paragraph, seg.start):
             if character != name:
                 continue
             where = "before" if start < seg.start else "after"
             f[f"here_{where}"] = 1.0
             if subject:
                 f[f"here_{where}_subject"] = 1.0
-        for _, character, subject in self.mentions_by_paragraph.get(seg.paragraph - 1, []):
+        for _, character, subject in self.mentions_by_paragraph.get(seg.paragraph - 1, [])[-_EDGE:]:
             if character == name:
                 f["previous_paragraph"] = 1.0
                 if subject:

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
     from narrator.attribute.names import Mention, NameIndex
 
+NEAR: Final = 3000
+"""Characters around a quote that evidence is looked for in within its paragraph: all of
+any paragraph of prose, a bounded stretch of a wall of text (linear time however long)."""
 _CONVERSATION_GAP_WORDS: Final = 60
 """More narration than this between two turns ends a conversation."""
 _TIME_SHIFT: Final = re.compile(
@@ -266,8 +269,8 @@ class Sieve:
         # the one who spoke in the paragraph just before is the least likely of them.
         here: list[Mention] = []
         for mention in reversed(self.mentions):
-            if mention.paragraph != seg.paragraph:
-                break
+            if mention.paragraph != seg.paragraph or mention.start < seg.start - NEAR:
+                break  # a wall of text is read near the quote, not from its start
             if mention.start < seg.start and fits(mention.character):
                 here.append(mention)
         here.sort(key=lambda m: not m.subject)

@@ -16,6 +16,7 @@ import yaml
 
 from narrator.config.yamlnodes import NodeReader, compose
 from narrator.errors import ConfigError
+from narrator.files import NotARegularFile, read_regular
 from narrator.model import BookSettings, Character, Config, Gender, VoiceSettings
 from narrator.voices.engines import ENGINES
 
@@ -38,6 +39,8 @@ _GENDERS: Final = ("female", "male", "unknown")
 _RATE_RANGE: Final = (80, 500)
 _PITCH_RANGE: Final = (0, 100)
 _VOLUME_RANGE: Final = (0.0, 2.0)
+_YAML_LIMIT: Final = 10_000_000
+"""A cast or corrections file larger than this is not one."""
 _IMAGE_MAGIC: Final = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 
 
@@ -52,7 +55,13 @@ def load_config(path: Path | str) -> Config:
 def read_config_text(path: Path) -> str:
     """A YAML file's text (UTF-8, with or without BOM), or a `ConfigError` saying why not."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, _YAML_LIMIT)
+    except NotARegularFile as exc:
+        if exc.strerror == "a folder":
+            raise ConfigError(
+                path, "is a folder, not a file", "pass --config PATH/voices.yaml"
+            ) from None
+        raise ConfigError(path, "not a regular file (a device, a pipe or a socket)") from None
     except FileNotFoundError:
         raise ConfigError(
             path,

@@ -49,6 +49,10 @@ def compose(text: str, path: Path) -> yaml.Node | None:
         raise ConfigError(path, f"invalid YAML: {problem}", hint, line=line) from None
     except yaml.YAMLError as exc:
         raise ConfigError(path, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(
+            path, "invalid YAML: nested too deeply", "a cast file needs a few levels, not hundreds"
+        ) from None
 
 
 def _explain(problem: str) -> tuple[str, str]:
@@ -57,6 +61,10 @@ def _explain(problem: str) -> tuple[str, str]:
         if marker in problem:
             return plain, hint
     return problem or "not valid YAML", "check the indentation and the colons on that line"
+
+
+_MERGE_TAG: Final = "tag:yaml.org,2002:merge"
+_MAX_MERGE_DEPTH: Final = 20
 
 
 class NodeReader:
@@ -78,7 +86,23 @@ class NodeReader:
         """A scalar's value (None for a mapping or a list)."""
         if not isinstance(node, yaml.ScalarNode):
             return None
-        return self._constructor.construct_object(node, deep=True)
+        if node.tag == _MERGE_TAG:
+            return "<<"
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except (ValueError, OverflowError, yaml.YAMLError) as exc:
+            # A number of thousands of digits (Python refuses to read it), a bad timestamp.
+            shown = (
+                node.value
+                if len(node.value) <= 20
+                else f"{node.value[:12]}... ({len(node.value)} characters)"
+            )
+            raise ConfigError(
+                self.path,
+                f"'{shown}' cannot be read as a value ({type(exc).__name__})",
+                "write a number of a sensible size, or put text in quotes",
+                line=node.start_mark.line + 1,
+            ) from None
 
     def is_empty(self, node: yaml.Node) -> bool:
         """Whether the node is a bare `key:` with nothing after it."""
@@ -105,7 +129,13 @@ class NodeReader:
                 "write it as indented 'name: value' lines, as in the README's voices.yaml",
             )
         out: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
+        merged, own = self._merged(node, key, depth=0)
+        for key_node, value_node in merged:  # `<<: *defaults`: the first source wins
+            name = self.value(key_node)
+            if isinstance(name, str | int | float) and not isinstance(name, bool):
+                out.setdefault(str(name), value_node)
+        inherited = set(out)
+        for key_node, value_node in own:
             name = self.value(key_node)
             if not isinstance(name, str | int | float) or isinstance(name, bool):
                 raise self.fail(key_node, key or "(top level)", "keys must be plain names")
@@ -117,10 +147,41 @@ class NodeReader:
                     f"did you mean '{close[0]}'?" if close else "valid keys: " + ", ".join(allowed)
                 )
                 raise self.fail(key_node, dotted, "unknown key", hint)
-            if name in out:
+            if name in out and name not in inherited:
                 raise self.fail(key_node, dotted, "given twice", "keep one of them")
+            inherited.discard(name)  # written here: it overrides the merged value
             out[name] = value_node
+        if allowed is not None:
+            for name in set(out) - set(allowed):
+                raise self.fail(node, f"{key}.{name}" if key else name, "unknown key (merged)")
         return out
+
+    def _merged(
+        self, node: yaml.MappingNode, key: str, depth: int
+    ) -> tuple[list[tuple[yaml.Node, yaml.Node]], list[tuple[yaml.Node, yaml.Node]]]:
+        """A mapping's entries brought in by merge keys (`<<: *defaults`, or a list of
+        anchors), in order of precedence, and its own entries."""
+        if depth > _MAX_MERGE_DEPTH:
+            raise self.fail(node, key or "(top level)", "merge keys nested too deeply")
+        merged: list[tuple[yaml.Node, yaml.Node]] = []
+        own: list[tuple[yaml.Node, yaml.Node]] = []
+        for key_node, value_node in node.value:
+            if key_node.tag != _MERGE_TAG:
+                own.append((key_node, value_node))
+                continue
+            sources = (
+                value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            )
+            for source in sources:
+                if not isinstance(source, yaml.MappingNode):
+                    raise self.fail(
+                        value_node, f"{key}.<<" if key else "<<",
+                        "a merge key ('<<') must name a mapping (an '&anchor' of one)",
+                        "write '<<: *defaults' where '&defaults' marks a mapping",
+                    )  # fmt: skip
+                inner_merged, inner_own = self._merged(source, key, depth + 1)
+                merged += inner_own + inner_merged
+        return merged, own
 
     def string(self, node: yaml.Node, key: str) -> str:
         value = self.value(node)

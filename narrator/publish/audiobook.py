@@ -13,12 +13,13 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from mutagen import MutagenError
 from mutagen.mp4 import MP4, MP4Cover, MP4FreeForm
 
 from narrator import __version__, audio
 from narrator.audio import ffmetadata_escape
 from narrator.errors import NarratorError
-from narrator.files import slug, write_atomically
+from narrator.files import os_error, slug, write_atomically
 from narrator.publish.cover import cover_for
 from narrator.publish.id3 import GENRE, episode_book, read_episode, read_ids
 from narrator.text.sources import resolve_book
@@ -101,7 +102,17 @@ def make_book(book: Audiobook, out_dir: Path, *, force: bool = False) -> Audiobo
 
     def write(temporary: Path) -> None:
         audio.encode_audiobook(book.parts, ffmetadata(book), temporary)
-        _tag(temporary, book, identity)
+        try:
+            _tag(temporary, book, identity)
+        except MutagenError as exc:
+            cause = os_error(exc)
+            if cause is not None:
+                raise cause from None  # a full disk, said as such by write_atomically
+            # The encoder said it succeeded; what it wrote is not an audiobook.
+            raise NarratorError(
+                f"{output}: the encoder's output is damaged ({exc})",
+                "check the free space on the disk and run narrator book again",
+            ) from None
 
     write_atomically(output, write)
     return AudiobookResult(output, len(book.parts), duration, up_to_date=False)

@@ -24,7 +24,7 @@ from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
 from narrator import __version__
-from narrator.files import write_atomically, write_text
+from narrator.files import read_regular, write_atomically, write_text
 from narrator.publish.cover import cover_for
 from narrator.publish.id3 import Episode, episode_book, read_episode
 from narrator.text.sources import resolve_book
@@ -42,6 +42,7 @@ DEFAULT_BASE_URL: Final = "http://127.0.0.1:8000/"
 PODCAST_NS: Final = "https://podcastindex.org/namespace/1.0"
 PODCAST_GUID_NAMESPACE: Final = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 _STEP: Final = dt.timedelta(minutes=1)
+_STATE_LIMIT: Final = 10_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +161,14 @@ def render(
     return xml
 
 
+def _is_date(text: str) -> bool:
+    try:
+        dt.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def enclosure_url(base: str, item: Item) -> str:
     """The episode's audio address, with a version of its sound: rebuilt with other audio
     (a fixed speaker, a new voice), the address changes and podcast apps fetch it again
@@ -194,9 +203,22 @@ class _State:
     @classmethod
     def load(cls, path: Path) -> _State:
         try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-            return cls(dict(stored["episodes"]), stored.get("base_url"), stored.get("show_guid"))
-        except (OSError, ValueError, KeyError, TypeError):
+            stored = json.loads(read_regular(path, _STATE_LIMIT).decode("utf-8"))
+            episodes = {
+                str(stem): {"guid": entry["guid"], "published": entry["published"]}
+                for stem, entry in dict(stored["episodes"]).items()
+                if isinstance(entry, dict)
+                and isinstance(entry.get("guid"), str)
+                and isinstance(entry.get("published"), str)
+                and _is_date(entry["published"])
+            }
+            base_url, show_guid = stored.get("base_url"), stored.get("show_guid")
+            return cls(
+                episodes,
+                base_url if isinstance(base_url, str) else None,
+                show_guid if isinstance(show_guid, str) else None,
+            )
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return cls({})  # absent or damaged: guids are derived, dates start again
 
     def save(self, path: Path) -> None:

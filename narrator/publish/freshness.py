@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Final
 
 from narrator import __version__, audio
 from narrator.errors import InputError
-from narrator.files import write_text
+from narrator.files import read_regular, write_text
 from narrator.publish.assemble import PAUSES, sidecars
 from narrator.publish.transcript import is_current
 from narrator.text.sources import chapter_files
@@ -128,8 +128,8 @@ class Ledger:
     @classmethod
     def load(cls, folder: Path) -> Ledger:
         try:
-            stored = json.loads((folder / LEDGER).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            stored = json.loads(read_regular(folder / LEDGER, 50_000_000).decode("utf-8"))
+        except (OSError, ValueError, RecursionError):
             return cls(folder, {})
         entries = stored.get("entries") if isinstance(stored, dict) else None
         return cls(folder, entries if isinstance(entries, dict) else {})

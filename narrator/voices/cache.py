@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
+import shutil
 import tempfile
 import wave
+import weakref
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from narrator import audio
-from narrator.files import remove_stale
+from narrator.files import read_regular, remove_stale
 
 if TYPE_CHECKING:
     from narrator.model import Clip, Config, Voice
@@ -26,6 +29,8 @@ CACHE_FORMAT: Final = 2
 """Bump when what is stored for a clip changes (trimming, sample rate; 2: pitch-shifted
 clips no longer lose their last tenth of a second)."""
 _LEFTOVER_AGE_SECONDS: Final = 3600.0
+_WAV_HEADER: Final = 44
+_RECORD_LIMIT: Final = 1_000_000
 
 
 def cache_folder(config: Config, chosen: Path | None = None) -> Path:
@@ -56,6 +61,26 @@ class ClipCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
+    @classmethod
+    def opened(cls, folder: Path) -> ClipCache:
+        """The cache in `folder`, or, when it cannot be used (a file in its place, a
+        read-only or full disk), one warning and a cache in a temporary folder that goes
+        with this process: the build goes on, only slower next time."""
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, probe = tempfile.mkstemp(dir=folder, prefix=".tmp-probe-")
+            os.close(handle)
+            os.unlink(probe)
+        except OSError as exc:
+            scratch = Path(tempfile.mkdtemp(prefix="narrator-cache-"))
+            weakref.finalize(scratch, shutil.rmtree, scratch, ignore_errors=True)
+            _LOGGER.warning(
+                "the clip cache %s cannot be used (%s); building without it this time",
+                folder, exc.strerror or exc,
+            )  # fmt: skip
+            return cls(scratch)
+        return cls(folder)
+
     def key(self, engine: Engine, speech: str, voice: Voice) -> str:
         """The clip's address: engine, engine version, voice, text, format."""
         material = json.dumps(
@@ -71,13 +96,18 @@ class ClipCache:
         """The cached clip, or None when it is missing, truncated or corrupt (then removed)."""
         path = self.path(key)
         try:
+            size = path.stat().st_size
+            if not path.is_file():  # a FIFO or a folder in its place: never opened
+                raise wave.Error("not a regular file")
             with wave.open(os.fspath(path), "rb") as wav:
                 frames = wav.getnframes()
+                # narrator writes a 44-byte header and exactly the frames it declares: a
+                # header that says less (or more) than the file holds is damaged.
                 valid = (
                     wav.getnchannels() == 1
                     and wav.getsampwidth() == 2
                     and wav.getframerate() == audio.SAMPLE_RATE
-                    and path.stat().st_size >= 44 + 2 * frames
+                    and size == _WAV_HEADER + 2 * frames
                 )
         except FileNotFoundError:
             return None
@@ -86,7 +116,8 @@ class ClipCache:
             frames = 0
         if not valid:
             _LOGGER.info("cached clip %s is damaged; making it again", path.name)
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # a folder in its place stays; it is skipped
+                path.unlink(missing_ok=True)
             return None
         return CachedClip(path, frames)
 
@@ -116,8 +147,8 @@ class ClipCache:
         """A small JSON record kept in the cache (`loudness/<hash>.json`); None if absent
         or unreadable."""
         try:
-            return json.loads((self.folder / name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            return json.loads(read_regular(self.folder / name, _RECORD_LIMIT).decode("utf-8"))
+        except (OSError, ValueError, RecursionError):
             return None
 
     def write_json(self, name: str, data: object) -> None:

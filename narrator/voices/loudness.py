@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures
 import hashlib
 import json
+import math
 import os
 from dataclasses import astuple
 from typing import TYPE_CHECKING, Final
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from narrator.voices.cache import ClipCache
     from narrator.voices.engines import EngineSet
 
+MAX_GAIN_DB: Final = 60.0
+"""No voice needs more gain than this either way; a stored value beyond it is damage."""
 CALIBRATION: Final = (
     "The quick brown fox jumps over the lazy dog.",
     "Is it really you?",
@@ -57,8 +60,12 @@ def voice_gains(
         name = f"loudness/{hashlib.sha256(material.encode()).hexdigest()}.json"
         stored = cache.read_json(name)
         try:
-            gains[voice] = float(stored["gain_db"])  # type: ignore[index]
-        except (KeyError, TypeError, ValueError):
+            gain = float(stored["gain_db"])  # type: ignore[index]
+        except (KeyError, TypeError, ValueError, OverflowError):
+            gain = math.nan
+        if math.isfinite(gain) and abs(gain) <= MAX_GAIN_DB:
+            gains[voice] = gain
+        else:  # absent, or damaged (NaN, 200 dB): measured again
             unmeasured[voice] = name
     if not unmeasured:
         return gains

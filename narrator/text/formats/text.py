@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
 from typing import TYPE_CHECKING, Final
 
 from narrator.errors import InputError
+from narrator.files import NotARegularFile, read_regular
 from narrator.text.formats import archive_text
 from narrator.text.formats.document import Part
 
@@ -14,6 +16,10 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 _LOGGER = logging.getLogger(__name__)
+
+CHAPTER_LIMIT: Final = 200_000_000
+"""The largest source file read (a long EPUB with images is tens of MB; a whole novel as
+text about 1 MB)."""
 
 
 def read(path: Path) -> list[Part]:
@@ -30,7 +36,17 @@ def read(path: Path) -> list[Part]:
 def read_bytes(path: Path) -> bytes:
     """A source file's bytes, or an `InputError` that says what is wrong with the path."""
     try:
-        return path.read_bytes()
+        return read_regular(path, CHAPTER_LIMIT)
+    except NotARegularFile as exc:
+        if exc.strerror == "a folder":
+            raise InputError(
+                f"{path}: is a folder, not a chapter file",
+                "give a .txt, .md, .html or .epub file",
+            ) from None
+        raise InputError(
+            f"{path}: not a regular file (a device, a pipe or a socket)",
+            "give a chapter file saved on disk",
+        ) from None
     except FileNotFoundError:
         raise InputError(f"{path}: no such file", "check the path, or list chapters/") from None
     except IsADirectoryError:
@@ -38,6 +54,11 @@ def read_bytes(path: Path) -> bytes:
             f"{path}: is a folder, not a chapter file", "give a .txt, .md, .html or .epub file"
         ) from None
     except OSError as exc:
+        if exc.errno == errno.EFBIG:
+            raise InputError(
+                f"{path}: {exc.strerror}: too large for a chapter",
+                "split the story into chapter files",
+            ) from None
         raise InputError(f"{path}: cannot read it: {exc.strerror}") from None
 
 
