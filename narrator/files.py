@@ -30,6 +30,11 @@ LOCK_NAME: Final = ".narrator/build.lock"
 
 def write_atomically(output: Path, write: Callable[[Path], T]) -> T:
     """Let `write` fill a temporary file beside `output`, then rename it into place."""
+    if output.is_dir() and not output.is_symlink():
+        raise NarratorError(
+            f"{output}: is a folder where narrator writes a file",
+            "move or rename that folder, then run the command again",
+        )
     try:
         handle, name = tempfile.mkstemp(
             dir=output.parent, prefix=f".{output.name}.", suffix=TEMPORARY_SUFFIX
@@ -157,3 +162,18 @@ def read_regular(path: Path, limit: int) -> bytes:
     if len(data) > limit:
         raise OSError(errno.EFBIG, f"larger than {limit // 1_000_000} MB", str(path))
     return data
+
+
+def named_files(folder: Path, pattern: str) -> list[Path]:
+    """`folder.glob(pattern)`, sorted, without files whose names are not UTF-8 (they
+    cannot go into a feed or a URL): each is skipped with a warning naming it."""
+    found = []
+    for path in sorted(folder.glob(pattern)):
+        try:
+            path.name.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            _LOGGER.warning("%s: skipped, its name is not UTF-8 (rename it)", folder / shown)
+            continue
+        found.append(path)
+    return found

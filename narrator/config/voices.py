@@ -18,6 +18,7 @@ from narrator.config.yamlnodes import NodeReader, compose
 from narrator.errors import ConfigError
 from narrator.files import NotARegularFile, read_regular
 from narrator.model import BookSettings, Character, Config, Gender, VoiceSettings
+from narrator.printable import printable
 from narrator.voices.engines import ENGINES
 
 _LOGGER = logging.getLogger(__name__)
@@ -257,11 +258,17 @@ class _VoicesReader(NodeReader):
         entries = self.mapping(node, "characters", None)
         cast: list[Character] = []
         owner: dict[str, str] = {}
-        for name, body in entries.items():
+        for written, body in entries.items():
+            name = self.label(
+                written, body, f"characters.{printable(written)}", "a character's name"
+            )
             key = f"characters.{name}"
             fields = {} if self.is_empty(body) else self.mapping(body, key, _CHARACTER_KEYS)
             aliases = (
-                tuple(self.names(fields["aliases"], f"{key}.aliases"))
+                tuple(
+                    self.label(alias, fields["aliases"], f"{key}.aliases", "an alias")
+                    for alias in self.names(fields["aliases"], f"{key}.aliases")
+                )
                 if "aliases" in fields
                 else ()
             )
@@ -291,5 +298,26 @@ class _VoicesReader(NodeReader):
     def pronounce(self, node: yaml.Node) -> tuple[tuple[str, str], ...]:
         entries = self.mapping(node, "pronounce", None)
         return tuple(
-            (word, self.string(value, f"pronounce.{word}")) for word, value in entries.items()
+            (
+                self.label(word, value, f"pronounce.{printable(word)}", "a word to pronounce"),
+                self.string(value, f"pronounce.{word}"),
+            )
+            for word, value in entries.items()
         )
+
+    def label(self, written: str, node: yaml.Node, key: str, what: str) -> str:
+        """A name or word as written, trimmed; an error for one that is blank, has no
+        letter or digit, or holds control characters (it would match everywhere, or
+        nowhere, and break the transcript)."""
+        name = written.strip()
+        if not name or not any(c.isalnum() for c in name):
+            raise self.fail(
+                node, key, f"{what} must have a letter or digit in it, got {written!r}",
+                "write the name, or delete the entry",
+            )  # fmt: skip
+        if printable(name) != name:
+            raise self.fail(
+                node, key, f"{what} holds a control character or a line break: {written!r}",
+                "write it on one line, with plain characters",
+            )  # fmt: skip
+        return name

@@ -20,6 +20,7 @@ from narrator import __version__, audio
 from narrator.audio import ffmetadata_escape
 from narrator.errors import NarratorError
 from narrator.files import os_error, slug, write_atomically
+from narrator.printable import printable, printable_or_none
 from narrator.publish.cover import cover_for
 from narrator.publish.id3 import GENRE, episode_book, read_episode, read_ids
 from narrator.text.sources import resolve_book
@@ -130,7 +131,7 @@ def ffmetadata(book: Audiobook) -> str:
             "TIMEBASE=1/1000",
             f"START={start}",
             f"END={end}",
-            f"title={ffmetadata_escape(episode.title)}",
+            f"title={ffmetadata_escape(printable(episode.title))}",
         ]
         start = end
     return "\n".join(lines) + "\n"
@@ -144,16 +145,17 @@ def _tag(path: Path, book: Audiobook, identity: str) -> None:
         mp4.add_tags()  # type: ignore[no-untyped-call]
         tags = mp4.tags
     assert tags is not None
-    tags["\xa9nam"] = [book.title]
-    tags["\xa9alb"] = [book.title]
+    title = printable(book.title) or "Untitled"
+    tags["\xa9nam"] = [title]
+    tags["\xa9alb"] = [title]
     tags["\xa9gen"] = [GENRE]
     tags["\xa9too"] = [f"narrator {__version__}"]
     tags["stik"] = [_AUDIOBOOK_MEDIA_KIND]
-    if book.author:
-        tags["\xa9ART"] = [book.author]
-        tags["aART"] = [book.author]
-    if book.summary:
-        tags["desc"] = [book.summary]
+    if author := printable_or_none(book.author):
+        tags["\xa9ART"] = [author]
+        tags["aART"] = [author]
+    if summary := printable_or_none(book.summary):
+        tags["desc"] = [summary]
     if book.cover is not None:
         kind = MP4Cover.FORMAT_PNG if book.cover.mime == "image/png" else MP4Cover.FORMAT_JPEG
         tags["covr"] = [MP4Cover(book.cover.data, imageformat=kind)]

@@ -6,10 +6,12 @@ import hashlib
 import io
 import logging
 import textwrap
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from narrator.errors import InputError
+from narrator.files import read_regular
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -18,6 +20,10 @@ _LOGGER = logging.getLogger(__name__)
 
 SIZE: Final = 1400
 """Pixels a side: the minimum podcast directories ask for."""
+MAX_SIDE: Final = 6000
+MAX_PIXELS: Final = MAX_SIDE * MAX_SIDE
+"""A cover larger than this is refused before it is decoded (a decompression bomb)."""
+_FILE_LIMIT: Final = 50_000_000
 _PALETTE: Final = ((38, 70, 83), (42, 157, 143), (138, 79, 125), (94, 84, 142), (181, 101, 29))
 
 
@@ -40,7 +46,7 @@ def cover_for(
     EPUB's), else one made from its title."""
     if image is not None:
         try:
-            data = image.read_bytes()
+            data = read_regular(image, _FILE_LIMIT)
         except OSError as exc:
             raise InputError(
                 f"{image}: cannot read the cover: {exc.strerror}", "give a JPEG or PNG file"
@@ -48,7 +54,7 @@ def cover_for(
         return _checked(data, str(image))
     if embedded is not None:
         try:
-            return _checked(embedded, "the book's cover")
+            return _large_enough(_checked(embedded, "the book's cover"))
         except InputError as exc:
             _LOGGER.warning("%s; a cover is made from the title instead", exc)
     return Cover(generate(title, author), "image/jpeg")
@@ -58,13 +64,46 @@ def _checked(data: bytes, where: str) -> Cover:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(io.BytesIO(data)) as picture:
-            kind = picture.format
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as picture:
+                kind = picture.format
+                width, height = picture.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        width = height = 0
+        kind = "too large"
     except (OSError, UnidentifiedImageError):
         raise InputError(f"{where}: not an image", "give a JPEG or PNG file") from None
+    if kind == "too large" or width * height > MAX_PIXELS:
+        raise InputError(
+            f"{where}: an image too large for a cover"
+            + (f" ({width}x{height} pixels)" if width else ""),
+            f"give one of at most {MAX_SIDE}x{MAX_SIDE} pixels (podcast apps want 1400-3000)",
+        )
     if kind not in ("JPEG", "PNG"):
         raise InputError(f"{where}: a {kind} image", "podcast apps want JPEG or PNG: convert it")
     return Cover(data, "image/png" if kind == "PNG" else "image/jpeg")
+
+
+def _large_enough(cover: Cover) -> Cover:
+    """A source's own cover (an EPUB's) scaled up to the size podcast apps ask for, when
+    it is smaller; said once, since a scaled picture is softer."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(cover.data)) as picture:
+        if min(picture.size) >= SIZE:
+            return cover
+        _LOGGER.info(
+            "the book's cover is %dx%d pixels; scaled to %d for podcast apps (give a larger "
+            "one as book.cover in voices.yaml for a sharper picture)",
+            *picture.size, SIZE,
+        )  # fmt: skip
+        scale = SIZE / min(picture.size)
+        size = (round(picture.width * scale), round(picture.height * scale))
+        larger = picture.convert("RGB").resize(size, Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    larger.save(out, "JPEG", quality=90)
+    return Cover(out.getvalue(), "image/jpeg")
 
 
 def generate(title: str, author: str | None) -> bytes:

@@ -24,7 +24,8 @@ from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
 from narrator import __version__
-from narrator.files import read_regular, write_atomically, write_text
+from narrator.files import named_files, read_regular, write_atomically, write_text
+from narrator.printable import printable, printable_or_none
 from narrator.publish.cover import cover_for
 from narrator.publish.id3 import Episode, episode_book, read_episode
 from narrator.text.sources import resolve_book
@@ -82,7 +83,7 @@ def refresh(out_dir: Path, config: Config, base_url: str | None = None) -> Feed:
     Enclosures point at `base_url`, else voices.yaml's book.base_url, else wherever the
     feed was last served from, else `narrator serve`'s default address.
     """
-    episodes = [e for p in sorted(out_dir.glob("*.mp3")) if (e := read_episode(p)) is not None]
+    episodes = [e for p in named_files(out_dir, "*.mp3") if (e := read_episode(p)) is not None]
     book = resolve_book(config.book, map(episode_book, episodes), config.source.parent)
     show = Show(book.title, book.author, book.summary or f"{book.title}, read aloud by narrator.")
     embedded = next((e.cover for e in episodes if e.cover), None)
@@ -107,7 +108,7 @@ def write_feed(
     if cover is not None:
         cover_name = f"cover{cover.suffix}"
         target = out_dir / cover_name
-        if not target.exists() or target.read_bytes() != cover.data:
+        if not target.is_file() or target.read_bytes() != cover.data:
             write_atomically(target, lambda temporary: temporary.write_bytes(cover.data))
     # The show's podcast:guid is made once, from the feed's first address as Podcasting 2.0
     # prescribes, and kept when the feed moves (say, from 127.0.0.1 to the LAN).
@@ -124,6 +125,12 @@ def render(
     show: Show, items: list[Item], base: str, cover_name: str | None, show_guid: str
 ) -> bytes:
     """The RSS document."""
+    show = Show(
+        printable(show.title) or "Untitled",
+        printable_or_none(show.author),
+        printable(show.description, lines=True),
+        show.language,
+    )
     fg = FeedGenerator()
     fg.load_extension("podcast")
     fg.register_extension("podcastindex", PodcastIndexExtension, PodcastIndexEntryExtension)
@@ -145,11 +152,12 @@ def render(
     fg.podcastindex.guid(show_guid)
     for item in items:
         fe = fg.add_entry(order="append")
-        fe.title(item.episode.title)
+        title = printable(item.episode.title) or item.stem
+        fe.title(title)
         fe.guid(item.guid, permalink=False)
         fe.enclosure(enclosure_url(base, item), str(item.size), "audio/mpeg")
         fe.published(item.published)
-        fe.description(item.episode.description or item.episode.title)
+        fe.description(printable(item.episode.description or "", lines=True) or title)
         fe.podcast.itunes_duration(round(item.episode.duration_seconds))
         fe.podcast.itunes_episode(item.episode.track)
         fe.podcast.itunes_episode_type("full")
@@ -234,7 +242,7 @@ class _State:
 def _items(out_dir: Path, show: Show, state: _State, now: dt.datetime) -> list[Item]:
     """The chapters in track order, each with its stored (or now first) guid and date."""
     found = []
-    for path in sorted(out_dir.glob("*.mp3")):
+    for path in named_files(out_dir, "*.mp3"):
         if path.name.startswith("preview-"):
             continue
         episode = read_episode(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
@@ -25,6 +26,7 @@ from mutagen.id3 import (
     PictureType,
 )
 
+from narrator.printable import printable, printable_or_none
 from narrator.publish.transcript import Mark
 from narrator.text.sources import BookFacts
 
@@ -66,11 +68,20 @@ def write_tags(path: Path, info: TagInfo, marks: Sequence[Mark] | None = None) -
     """Replace the file's ID3 tag with one made from `info`, with a chapter frame (CHAP)
     per mark under a table of contents (CTOC). With `marks` None the chapter frames the
     file has are kept, retitled after `info.title`."""
+    info = dataclasses.replace(
+        info,
+        title=printable(info.title) or "Untitled",
+        album=printable(info.album) or "Untitled",
+        artist=printable_or_none(info.artist),
+        description=printable_or_none(info.description),
+        book_summary=printable_or_none(info.book_summary),
+    )
     if marks is None:
         marks = [
             Mark(start, end, info.title if n == 0 else f"{info.title}, scene {n + 1}")
             for n, (start, end) in enumerate(read_chapter_times(path))
         ]
+    marks = [dataclasses.replace(m, title=printable(m.title)) for m in marks]
     tag = ID3()
     tag.add(TIT2(encoding=3, text=info.title))
     tag.add(TALB(encoding=3, text=info.album))

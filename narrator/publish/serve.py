@@ -7,10 +7,11 @@ import mimetypes
 import posixpath
 import re
 import socket
+import sys
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote, urlsplit
 
 from narrator.errors import NarratorError
@@ -30,8 +31,13 @@ _TYPES: Final = {
     ".png": "image/png",
     ".html": "text/html; charset=utf-8",
 }
-_RANGE: Final = re.compile(r"bytes=(\d*)-(\d*)$")
+_RANGE: Final = re.compile(r"bytes=(\d{0,18})-(\d{0,18})$")
+"""One range; a number of more than 18 digits is beyond any file (answered 416)."""
 _CHUNK: Final = 64 * 1024
+IDLE_TIMEOUT_S: Final = 30.0
+"""A client that sends nothing (or takes nothing) for this long is let go."""
+MAX_CONNECTIONS: Final = 64
+"""Connections served at once; more wait to be accepted (one thread each)."""
 
 
 class OutputServer(ThreadingHTTPServer):
@@ -41,7 +47,33 @@ class OutputServer(ThreadingHTTPServer):
 
     def __init__(self, root: Path, address: tuple[str, int]) -> None:
         self.root = root.resolve()
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """One thread per connection, at most MAX_CONNECTIONS of them: the next waits."""
+        self._slots.acquire()
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up or goes quiet is no error of ours: said only with -vv;
+        anything else in one line, never a traceback on the console."""
+        problem = sys.exc_info()[1]
+        if isinstance(problem, ConnectionError | TimeoutError | socket.timeout):
+            _LOGGER.debug("%s: %s", client_address[0], problem)
+        else:
+            _LOGGER.warning("a request from %s failed: %s", client_address[0], problem)
+            _LOGGER.debug("details", exc_info=True)
 
     @property
     def url(self) -> str:
@@ -73,6 +105,7 @@ def lan_address() -> str:
 class _Handler(BaseHTTPRequestHandler):
     server: OutputServer
     server_version = "narrator"
+    timeout = IDLE_TIMEOUT_S
 
     def do_GET(self) -> None:
         self._respond(with_body=True)
@@ -147,6 +180,10 @@ class _Handler(BaseHTTPRequestHandler):
         except (FileNotFoundError, RuntimeError, OSError):
             return None
         if not resolved.is_relative_to(self.server.root) or not resolved.is_file():
+            return None
+        # A link inside the folder may lead to a hidden file in it (.narrator/): every part
+        # of where it leads is checked, not only the name asked for.
+        if any(part.startswith(".") for part in resolved.relative_to(self.server.root).parts):
             return None
         return resolved
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import json
@@ -10,7 +11,6 @@ import os
 import shutil
 import tempfile
 import wave
-import weakref
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -25,9 +25,10 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 CACHE_ENV: Final = "NARRATOR_CACHE"
-CACHE_FORMAT: Final = 2
+CACHE_FORMAT: Final = 3
 """Bump when what is stored for a clip changes (trimming, sample rate; 2: pitch-shifted
-clips no longer lose their last tenth of a second)."""
+clips no longer lose their last tenth of a second; 3: Piper's sentences at the model's own
+level, not each scaled to full scale; loudness calibrated with one refinement)."""
 _LEFTOVER_AGE_SECONDS: Final = 3600.0
 _WAV_HEADER: Final = 44
 _RECORD_LIMIT: Final = 1_000_000
@@ -72,11 +73,12 @@ class ClipCache:
             os.close(handle)
             os.unlink(probe)
         except OSError as exc:
+            reason = "a file is in its place" if folder.is_file() else exc.strerror or str(exc)
             scratch = Path(tempfile.mkdtemp(prefix="narrator-cache-"))
-            weakref.finalize(scratch, shutil.rmtree, scratch, ignore_errors=True)
+            atexit.register(shutil.rmtree, scratch, ignore_errors=True)
             _LOGGER.warning(
                 "the clip cache %s cannot be used (%s); building without it this time",
-                folder, exc.strerror or exc,
+                folder, reason,
             )  # fmt: skip
             return cls(scratch)
         return cls(folder)

@@ -112,6 +112,11 @@ class PiperEngine:
             speaker_id=voice.speaker,
             length_scale=REFERENCE_RATE / max(voice.rate, 1),
             volume=voice.volume,
+            # Piper scales each sentence to full scale by default, so short lines come out
+            # louder than long ones and no single gain matches the voice's loudness (the
+            # seed's Alex was 1.2-1.6 LU above the narrator). The model's own level is
+            # steady; loudness matching does the rest.
+            normalize_audio=False,
         )
         with self._lock:
             chunks = list(loaded.synthesize(text, settings))
