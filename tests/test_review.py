@@ -288,3 +288,17 @@ def test_the_page_in_chromium(page: Path, browser: Any) -> None:
     file.write_text(saved, encoding="utf-8")
     run("review", "--apply", str(file), "chapters/chapter-01.txt")
     assert {s["index"]: s["speaker"] for s in _script()}[int(first.get_attribute("data-i"))] == new
+
+
+def test_the_page_shows_scene_breaks(project: Path) -> None:
+    chapter = project / "chapters" / "scenes.txt"
+    chapter.write_text(
+        '"Morning," Izzie said.\n\n* * *\n\nLater, Alex came home.\n\n"Hi," he said.\n',
+        encoding="utf-8",
+    )
+    assert CliRunner().invoke(main, ["build", "-q", str(chapter)]).exit_code == 0
+    result = CliRunner().invoke(main, ["review", str(chapter)])
+    assert result.exit_code == 0, result.output
+    tree = html.fromstring((project / "output" / "scenes.html").read_text(encoding="utf-8"))
+    children = [e.tag for e in tree.xpath("//main[@id='text']/*")]
+    assert children == ["p", "hr", "p", "p"]

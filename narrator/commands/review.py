@@ -155,7 +155,11 @@ def _page(
     by_paragraph: dict[int, list[Segment]] = {}
     for seg in segments:
         by_paragraph.setdefault(seg.paragraph, []).append(seg)
+    scene = chapter.paragraphs[0].scene if chapter.paragraphs else 0
     for number, paragraph in enumerate(chapter.paragraphs):
+        if paragraph.scene != scene:  # a scene break, where the text has one
+            scene = paragraph.scene
+            paragraphs.append(E.HR(E.CLASS("scene-break"), title="scene break"))
         element = E.P(E.CLASS("heading" if paragraph.heading else "para"))
         at = paragraph.start
         menu: HtmlElement | None = None
