@@ -58,6 +58,30 @@ def held_while_loading() -> Iterator[list[int]]:
             signal.signal(number, default)
 
 
+@contextlib.contextmanager
+def held_while_importing() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while a library loads in the middle of a command (nltk
+    loads `regex`, whose `__del__` swallows a KeyboardInterrupt and lets the build go on);
+    one that came meanwhile is raised as soon as the import is done."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pressed: list[int] = []
+    previous = {
+        number: signal.signal(number, lambda number, _frame: pressed.append(number))
+        for number in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if signal.SIGTERM in pressed and previous[signal.SIGTERM] is _raise_terminated:
+            raise Terminated
+        if signal.SIGINT in pressed and previous[signal.SIGINT] is signal.default_int_handler:
+            raise KeyboardInterrupt
+
+
 def exit_if_pressed(pressed: list[int]) -> None:
     """End with one line and status 130 for a Ctrl-C held while loading (143 for SIGTERM)."""
     if signal.SIGTERM in pressed:

