@@ -12,7 +12,7 @@ from narrator.cli import main
 from narrator.config import load_config
 from narrator.text.ingest import chapter_from_text
 
-from .conftest import requires_tool
+from .conftest import ROOT, requires_tool
 
 
 def _found(text: str) -> dict[str, tuple[tuple[str, ...], str]]:
@@ -92,3 +92,17 @@ def test_preview_of_an_unknown_speaker(project: Path) -> None:
         "Error: no speaker 'Merdith' in voices.yaml "
         "(choose one of: narrator, unknown, Izzie, Alex, Meredith)\n"
     )
+
+
+def test_init_on_fan_fiction_merges_short_forms_and_reads_gender_from_the_right_pronouns() -> None:
+    """tests/data/fanfic/static: "Pri" is Priya; a "He" that follows a paragraph opening
+    with Theo's quote is not Nora's; '"...," Priya said, like she had been running'."""
+    from narrator.attribute.discover import discover
+    from narrator.text.ingest import ingest
+
+    found = {f.name: f for f in discover([ingest(ROOT / "tests/data/fanfic/static/chapter.txt")])}
+    assert found["Priya"].aliases == ("Pri",)
+    assert "Pri" not in found
+    assert (found["Nora"].gender, found["Priya"].gender, found["Theo"].gender) == (
+        "female", "female", "male",
+    )  # fmt: skip

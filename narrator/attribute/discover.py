@@ -42,6 +42,16 @@ _COMMON: Final = frozenset(
 )
 
 
+_PRONOUN_GENDER: Final = {
+    "he": "male", "his": "male", "himself": "male",
+    "she": "female", "her": "female", "herself": "female",
+}  # fmt: skip
+_OWN: Final = re.compile(r"\b(his|her|himself|herself)\b")
+_OWN_IN_TAG: Final = re.compile(r"\b(his|her|himself|herself|he|she)\b")
+"""In a speech tag ('"...," Priya said, like she had been running') a subject pronoun
+after the name is hers too."""
+
+
 @dataclass(frozen=True, slots=True)
 class Found:
     """A character found in the text."""
@@ -72,6 +82,7 @@ def discover(chapters: Sequence[Chapter]) -> list[Found]:
                 and previous.kind == "dialogue"
                 and previous.paragraph == seg.paragraph
             )
+            previous_paragraph = previous.paragraph if previous is not None else -1
             previous = seg
             if seg.kind == "narration":
                 # "Izzie pours coffee. She's in the kitchen": the name opened the sentence
@@ -83,6 +94,10 @@ def discover(chapters: Sequence[Chapter]) -> list[Found]:
                     seen[opener].genders[key] = seen[opener].genders.get(key, 0.0) + 1.0
                 opener = _read(seg.text, False, seen, after_quote=after_quote)
             else:
+                if previous_paragraph != seg.paragraph:
+                    # A paragraph that opens with a quote is its speaker's: a "He" after it
+                    # is the speaker, not whoever opened the narration before.
+                    opener = None
                 _read(seg.text, True, seen)
     names = [n for n, e in seen.items() if e.person and e.inside_sentence]
     found = []
@@ -176,9 +191,10 @@ def _read(
         if at_start and not before and not dialogue:
             opener = name
             # "Meredith has a smirk on her face": a weaker clue than the next sentence's.
-            own = re.search(r"\b(his|her|himself|herself)\b", text[start + len(name) :])
+            pattern = _OWN_IN_TAG if after_quote else _OWN
+            own = pattern.search(text[start + len(name) :])
             if own:
-                key = "male" if own.group(1).startswith("hi") else "female"
+                key = _PRONOUN_GENDER[own.group(1)]
                 evidence.genders[key] = evidence.genders.get(key, 0.0) + 0.5
         end = start + len(name)
         if dialogue:
