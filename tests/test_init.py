@@ -106,3 +106,11 @@ def test_init_on_fan_fiction_merges_short_forms_and_reads_gender_from_the_right_
     assert (found["Nora"].gender, found["Priya"].gender, found["Theo"].gender) == (
         "female", "female", "male",
     )  # fmt: skip
+
+
+def test_a_kinship_word_used_as_a_name_has_its_gender() -> None:
+    from narrator.attribute.discover import discover
+    from narrator.text.ingest import ingest
+
+    found = {f.name: f for f in discover([ingest(ROOT / "tests/data/fanfic/low-tide/chapter.txt")])}
+    assert found["Gran"].gender == "female"

@@ -30,6 +30,9 @@ _NAME: Final = re.compile(
 _WORD: Final = re.compile(r"[A-Za-z']+")
 _FEMALE_TITLES: Final = frozenset({"Mrs", "Ms", "Miss", "Lady"})
 _MALE_TITLES: Final = frozenset({"Mr", "Sir", "Lord"})
+_FEMALE_KIN: Final = frozenset({"Gran", "Granny", "Grandma", "Nana", "Aunt", "Auntie", "Mama"})
+_MALE_KIN: Final = frozenset({"Grandpa", "Gramps", "Grandad", "Granddad", "Uncle", "Papa"})
+"""Kinship words used as names ("Gran said"): their gender is the word's."""
 _COMMON: Final = frozenset(
     """I The A An And But Or So Then When While What Who Why How Where Which This That These
     Those There Here It He She They We You His Her Their Our Your My Its If As At In On Of For
@@ -296,9 +299,10 @@ def _compatible(a: str | None, b: str | None) -> bool:
 
 def _gender(forms: set[str], genders: Counter[str]) -> Gender:
     titles = {t for f in forms if (t := _title(f))}
-    if titles & _FEMALE_TITLES:
+    words = {w for f in forms for w in f.split()}
+    if titles & _FEMALE_TITLES or words & _FEMALE_KIN:
         return "female"
-    if titles & _MALE_TITLES:
+    if titles & _MALE_TITLES or words & _MALE_KIN:
         return "male"
     female, male = genders["female"], genders["male"]
     if female > male:
