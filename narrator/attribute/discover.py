@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
-from narrator.text.english import SPEECH_VERBS, TITLES, is_verb_like, lemma
+from narrator.text.english import NICKNAMES, SPEECH_VERBS, TITLES, is_verb_like, lemma
 from narrator.text.segment import segment
 
 if TYPE_CHECKING:
@@ -263,13 +263,21 @@ def _group(names: list[str], seen: dict[str, _Evidence]) -> list[set[str]]:
 
 
 def _is_short(name: str, forms: set[str]) -> bool:
-    """Whether `name` is a short form of another of `forms` (its prefix)."""
-    return any(word != name and word.startswith(name) for other in forms for word in _core(other))
+    """Whether `name` is a short form of another of `forms`."""
+    return any(_shortens(name, word) for other in forms for word in _core(other))
+
+
+def _shortens(short: str, word: str) -> bool:
+    """Whether `short` is a short form of the name `word`: its beginning ("Mer" of
+    Meredith), or a nickname English gives it ("Teddy" of Theo, "Lizzy" of Elizabeth)."""
+    if short == word:
+        return False
+    return word.startswith(short) or word.lower() in NICKNAMES.get(short.lower(), ())
 
 
 def _short_forms(groups: list[set[str]], seen: dict[str, _Evidence]) -> list[set[str]]:
-    """A one-word name that begins exactly one other character's longer name is its short
-    form ("Mer" of Meredith, "Pri" of Priya)."""
+    """A one-word name that shortens exactly one other character's name is its short form
+    ("Mer" of Meredith, "Pri" of Priya, "Teddy" of Theo)."""
     merged = [set(group) for group in groups]
     for group in list(merged):
         if len(group) != 1:
@@ -281,9 +289,7 @@ def _short_forms(groups: list[set[str]], seen: dict[str, _Evidence]) -> list[set
             other
             for other in merged
             if other is not group
-            and any(
-                word != short and word.startswith(short) for name in other for word in _core(name)
-            )
+            and any(_shortens(short, word) for name in other for word in _core(name))
         ]
         if len(longer) == 1:
             longer[0].add(short)

@@ -91,6 +91,38 @@ RANKS: Final = frozenset(
 by which the story then calls that one person: "said the count"."""
 
 
+NICKNAMES: Final[dict[str, frozenset[str]]] = {
+    nick: frozenset(full.split())
+    for nick, full in {
+        "teddy": "theodore theo edward", "ted": "edward theodore", "ned": "edward edmund",
+        "bill": "william", "billy": "william", "will": "william", "liam": "william",
+        "bob": "robert", "bobby": "robert", "rob": "robert", "robbie": "robert",
+        "dick": "richard", "rick": "richard frederick", "jim": "james", "jimmy": "james",
+        "jamie": "james", "jack": "john", "johnny": "john jonathan", "harry": "henry harold",
+        "hal": "henry harold", "peggy": "margaret", "meg": "margaret megan",
+        "maggie": "margaret", "lizzy": "elizabeth", "lizzie": "elizabeth", "liz": "elizabeth",
+        "beth": "elizabeth bethany", "betsy": "elizabeth", "eliza": "elizabeth",
+        "kate": "katherine catherine kathryn", "katie": "katherine catherine kathryn",
+        "kitty": "katherine catherine", "cathy": "catherine", "kathy": "katherine kathryn",
+        "sally": "sarah", "polly": "mary", "molly": "mary", "nell": "eleanor helen ellen",
+        "nellie": "eleanor helen ellen", "tom": "thomas", "tommy": "thomas",
+        "charlie": "charles charlotte", "chuck": "charles", "sandy": "alexander alexandra",
+        "nick": "nicholas", "mike": "michael", "mickey": "michael", "dave": "david",
+        "davy": "david", "sammy": "samuel samantha", "ronnie": "ronald veronica",
+        "ginny": "ginevra virginia", "izzie": "isobel isabel isabella isabelle",
+        "izzy": "isobel isabel isabella isabelle", "bella": "isabella isabel",
+        "tony": "anthony antonio", "andy": "andrew", "drew": "andrew", "matt": "matthew",
+        "chris": "christopher christine christina", "jenny": "jennifer", "fred": "frederick alfred",
+        "freddie": "frederick alfred", "bert": "albert herbert bertram", "gus": "augustus angus",
+        "joe": "joseph", "joey": "joseph", "danny": "daniel", "sue": "susan susannah",
+        "susie": "susan susannah", "annie": "anne ann anna", "fanny": "frances",
+        "frank": "francis franklin", "jo": "josephine joanna joanne",
+    }.items()
+}  # fmt: skip
+"""Common English short forms that are not the start of the name they stand for (a name's
+own beginning, "Mer" of Meredith, is recognised without a table)."""
+
+
 def lemma(word: str) -> str:
     """A verb's base form, good enough for matching a verb list ("whispers" -> "whisper")."""
     word = word.lower().replace("\u2019", "'")
