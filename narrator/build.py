@@ -47,7 +47,7 @@ from narrator.publish.freshness import (
     audio_fingerprint,
     build_fingerprint,
     file_identity,
-    inputs_fingerprint,
+    inputs_fingerprints,
     sidecars_current,
 )
 from narrator.publish.id3 import TagInfo, read_ids
@@ -220,7 +220,7 @@ def build(
     with folder_lock(options.out_dir, waiting):
         remove_leftovers(options.out_dir)
         ledger = Ledger.load(options.out_dir)
-        inputs = {ref: inputs_fingerprint(ref, config, options, engines) for ref in refs}
+        inputs = inputs_fingerprints(refs, config, options, engines)
         if options.force or not all(ledger.is_current(str(r), inputs[r]) for r in refs):
             results = _build_chapters(refs, config, options, engines, progress, ledger, inputs)
         else:

@@ -189,18 +189,13 @@ class Ledger:
         )
 
 
-def inputs_fingerprint(
-    ref: ChapterRef, config: Config, options: BuildOptions, engines: EngineSet
-) -> str:
-    """A hash of every file and setting a request's outputs are made from: the chapter's
-    source, voices.yaml and the files it names, corrections beside the chapter, the
-    folder's chapter list (track numbers), narrator's code, engine versions, options."""
-    folder = ref.path.parent
-    try:
-        neighbours = sorted(p.name for p in chapter_files(folder))
-    except InputError:
-        neighbours = []
-    corrections = sorted(folder.glob(f"{ref.path.stem}*.speakers.yaml"))
+def inputs_fingerprints(
+    refs: Sequence[ChapterRef], config: Config, options: BuildOptions, engines: EngineSet
+) -> dict[ChapterRef, str]:
+    """For each request, a hash of every file and setting its outputs are made from: the
+    chapter's source, voices.yaml and the files it names, corrections beside the chapter,
+    the folder's chapter list (track numbers), narrator's code, engine versions, options.
+    What the requests share is worked out once."""
     named = [config.book.cover] + [
         Path(s.model)
         for s in (config.narrator, config.unknown, *(c.voice for c in config.characters))
@@ -209,19 +204,33 @@ def inputs_fingerprint(
     # The engines the cast really uses: with automatic voices, installing an engine can
     # change who speaks with what.
     used = {voice.engine for voice in assign_voices(config, options.engine).values()}
-    return digest(
-        [
-            code_fingerprint(),
-            str(ref.path.resolve()),
-            ref.part,
-            file_identity(ref.path),
-            file_identity(config.source),
-            [file_identity(p) for p in named if p is not None],
-            [file_identity(p) for p in corrections],
-            neighbours,
-            engines.versions(used),
-            options.engine,
-            options.min_confidence,
-            str(options.out_dir.resolve()),
-        ]
-    )
+    shared = [
+        code_fingerprint(),
+        file_identity(config.source),
+        [file_identity(p) for p in named if p is not None],
+        engines.versions(used),
+        options.engine,
+        options.min_confidence,
+        str(options.out_dir.resolve()),
+    ]
+    neighbours: dict[Path, list[str]] = {}
+    out = {}
+    for ref in refs:
+        folder = ref.path.parent
+        if folder not in neighbours:
+            try:
+                neighbours[folder] = sorted(p.name for p in chapter_files(folder))
+            except InputError:
+                neighbours[folder] = []
+        corrections = sorted(folder.glob(f"{ref.path.stem}*.speakers.yaml"))
+        out[ref] = digest(
+            [
+                *shared,
+                str(ref.path.resolve()),
+                ref.part,
+                file_identity(ref.path),
+                [file_identity(p) for p in corrections],
+                neighbours[folder],
+            ]
+        )
+    return out

@@ -38,15 +38,19 @@ class HibariEngine:
     def __init__(self) -> None:
         if not offered():
             raise MissingTool("the hibari engine is not installed", INSTALL_HINT)
-        from hibari.voices import VOICES
-
-        self._registry: dict[str, dict[str, Any]] = dict(VOICES)
         self._lock = threading.Lock()
         self._models: dict[str, Any] = {}
 
     @staticmethod
     def offers(name: str) -> bool:
         return name == DEFAULT_VOICE and offered()
+
+    @functools.cached_property
+    def _registry(self) -> dict[str, dict[str, Any]]:
+        """hibari's voices (importing hibari costs ~0.1 s: not for asking its version)."""
+        from hibari.voices import VOICES
+
+        return dict(VOICES)
 
     @functools.cached_property
     def version(self) -> str:
