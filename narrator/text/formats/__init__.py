@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from narrator.errors import InputError
-from narrator.text.formats import archive_text, epub, html, markdown, text
+from narrator.text.formats import epub, html, markdown, text
 from narrator.text.formats.document import Part
 
 if TYPE_CHECKING:
@@ -46,17 +46,4 @@ def read_parts(path: Path) -> list[Part]:
     return reader(path)
 
 
-def holds_one_chapter(path: Path) -> bool:
-    """Whether a source is a single chapter by its kind alone (no need to read it): a plain
-    text file that is not an archive's download of a whole work."""
-    if READERS.get(path.suffix.lower()) is not text.read:
-        return False
-    try:
-        with path.open("rb") as head:
-            start = head.read(8192)
-    except OSError:
-        return True  # reading it says what is wrong
-    return not archive_text.recognise(start.decode("utf-8", "replace"))
-
-
-__all__ = ["SUFFIXES", "Part", "holds_one_chapter", "read_parts"]
+__all__ = ["SUFFIXES", "Part", "read_parts"]

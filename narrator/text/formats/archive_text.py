@@ -25,7 +25,9 @@ from narrator.text.formats.document import (
     Part,
     SourceBook,
     compose,
+    label_key,
     lift_notes,
+    note_label,
     one_line,
 )
 
@@ -48,11 +50,6 @@ _FIELD: Final = re.compile(
     + r")\s*:\s*(.*)$",
     re.IGNORECASE,
 )  # fmt: skip
-_SECTIONS: Final = {
-    "summary": "Summary", "notes": "Notes", "chapter summary": "Chapter Summary",
-    "chapter notes": "Notes", "chapter end notes": "End Notes", "end notes": "End Notes",
-    "author's note": "Author's Note", "author's notes": "Author's Note",
-}  # fmt: skip
 _STORY_STARTS: Final = frozenset({"chapter text", "work text"})
 _AFTERWORD: Final = frozenset({"afterword"})
 _PREFACE: Final = frozenset({"preface"})
@@ -99,7 +96,7 @@ class _Reader:
         after_story = False
         while self.at < len(self.lines):
             line = self.lines[self.at].strip()
-            key = _label(line)
+            key = label_key(line)
             if not line or _ARCHIVE_LINE.match(line) or key in _PREFACE:
                 self.at += 1
             elif key in _AFTERWORD:
@@ -111,10 +108,9 @@ class _Reader:
             elif _CHAPTER.match(line) and not after_story:
                 self.at += 1
                 current = self._start(one_line(line))
-            elif key in _SECTIONS:
+            elif (label := note_label(line)) is not None:
                 self.at += 1
                 text = self._note(story_follows=current is not None and not after_story)
-                label = _SECTIONS[key]
                 if text and current is None:
                     self._book_note(label, text)
                 elif text and (after_story or (current is not None and current.has_story())):
@@ -160,7 +156,7 @@ class _Reader:
             elif (byline := _BYLINE.match(line)) and (fields_seen or self.book_title):
                 self.author = self.author or byline.group(1)
                 self.at += 1
-            elif not line or _ARCHIVE_LINE.match(line) or _label(line) in _PREFACE:
+            elif not line or _ARCHIVE_LINE.match(line) or label_key(line) in _PREFACE:
                 self.at += 1
             elif not fields_seen and self.book_title is None:
                 self.book_title = one_line(line)
@@ -175,7 +171,7 @@ class _Reader:
         a heading)."""
         line = self.lines[self.at]
         stripped = line.strip()
-        if not stripped or _FIELD.match(stripped) or _label(stripped) in _SECTIONS:
+        if not stripped or _FIELD.match(stripped) or note_label(stripped) is not None:
             return False
         if _BYLINE.match(stripped) or _CHAPTER.match(stripped):
             return False
@@ -224,9 +220,9 @@ class _Reader:
             if not stripped:
                 self.at += 1
                 continue
-            key = _label(stripped)
+            key = label_key(stripped)
             if (
-                key in _SECTIONS
+                note_label(stripped) is not None
                 or key in _STORY_STARTS
                 or key in _AFTERWORD
                 or _ARCHIVE_LINE.match(stripped)
@@ -243,7 +239,3 @@ class _Reader:
 def parse(text: str) -> list[Part]:
     """The chapters of an archive download, as narrator's text."""
     return _Reader(text.split("\n")).parse()
-
-
-def _label(line: str) -> str:
-    return re.sub(r"[\s:.]+$", "", " ".join(line.split())).lower().replace("\u2019", "'")

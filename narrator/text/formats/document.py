@@ -126,9 +126,15 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def label_key(text: str) -> str:
+    """A heading as a label is looked up: one line, lower case, no colon or full stop at
+    the end, typographic apostrophes plain ("Author’s Notes:" -> "author's notes")."""
+    return re.sub(r"[\s:.]+$", "", one_line(text)).lower().replace("\u2019", "'")
+
+
 def note_label(text: str) -> str | None:
     """narrator's label for a heading such as "Chapter Notes" or "Summary:", else None."""
-    return NOTE_LABELS.get(re.sub(r"[\s:.]+$", "", one_line(text)).lower())
+    return NOTE_LABELS.get(label_key(text))
 
 
 _LABELLED: Final = re.compile(
