@@ -8,12 +8,12 @@ import functools
 import logging
 import re
 import shutil
-import subprocess
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Final
 
-from narrator.errors import EngineError, MissingTool
+from narrator.errors import MissingTool
 from narrator.model import Clip, Gender, Voice, VoiceInfo
+from narrator.voices.engines.tool import run_tool
 from narrator.voices.engines.wav import wav_clip
 
 if TYPE_CHECKING:
@@ -141,23 +141,7 @@ class EspeakEngine:
         return Clip(wav_clip(wav).samples, SAMPLE_RATE)
 
     def _run(self, args: list[str], stdin: bytes | None = None) -> bytes:
-        try:
-            done = subprocess.run(
-                [self._binary, *args],
-                input=stdin,
-                capture_output=True,
-                check=False,
-                process_group=0,  # Ctrl-C is narrator's to handle (see audio.encode_mp3)
-            )
-        except OSError as exc:
-            raise MissingTool(f"cannot run espeak-ng: {exc.strerror}", INSTALL_HINT) from None
-        if done.returncode != 0:
-            _LOGGER.debug("espeak-ng %s: %s", args, done.stderr.decode("utf-8", "replace"))
-            raise EngineError(
-                f"espeak-ng failed with status {done.returncode}",
-                "run with --verbose to see its message",
-            )
-        return done.stdout
+        return run_tool([self._binary, *args], tool="espeak-ng", hint=INSTALL_HINT, stdin=stdin)
 
 
 def _parse_voice_table(table: str) -> Iterable[VoiceInfo]:

@@ -25,6 +25,7 @@ from narrator.errors import EngineError, MissingTool
 from narrator.interrupts import child_options
 from narrator.model import Clip, Gender, Voice, VoiceInfo
 from narrator.voices.engines.speech_text import ascii_speech
+from narrator.voices.engines.tool import TIMEOUT_S, run_tool
 from narrator.voices.engines.wav import wav_clip
 
 INSTALL_HINT: Final = "install it: sudo apt-get install festival festvox-us-slt-hts"
@@ -35,8 +36,6 @@ VOICE_FOLDERS: Final = (
     Path("/usr/share/festival/voices"),
     Path("/usr/local/share/festival/voices"),
 )
-_TIMEOUT_S: Final = 120.0
-"""Festival speaks a sentence in well under a second; one that takes this long is stuck."""
 
 # What is known of the voices Debian packages (the folder names tell nothing of them).
 _KNOWN: Final[dict[str, tuple[Gender, str, str]]] = {
@@ -80,10 +79,8 @@ class FestivalEngine:
 
     @functools.cached_property
     def version(self) -> str:
-        done = subprocess.run(
-            [self._binary, "--version"], capture_output=True, check=False, **child_options()
-        )
-        out = done.stdout.decode("utf-8", "replace")
+        said = run_tool([self._binary, "--version"], tool="festival", hint=INSTALL_HINT)
+        out = said.decode("utf-8", "replace")
         match = re.search(r"System:\s*([\d.]+)", out)
         voices = ",".join(sorted(installed_voices()))
         return f"festival {match.group(1) if match else out.strip()} ({voices})"
@@ -172,11 +169,11 @@ class FestivalEngine:
         fd = process.stdout.fileno()
         seen = b""
         while marker not in seen:
-            ready, _, _ = select.select([fd], [], [], _TIMEOUT_S)
+            ready, _, _ = select.select([fd], [], [], TIMEOUT_S)
             chunk = os.read(fd, 65536) if ready else b""
             if not chunk:
                 self._stop()
-                why = "stopped unexpectedly" if ready else f"gave no answer in {_TIMEOUT_S:.0f} s"
+                why = "stopped unexpectedly" if ready else f"gave no answer in {TIMEOUT_S:.0f} s"
                 raise EngineError(f"festival {why}", "run with --verbose to see more")
             seen = seen[-len(marker) :] + chunk
 

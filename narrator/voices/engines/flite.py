@@ -10,22 +10,20 @@ from __future__ import annotations
 import functools
 import re
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import ClassVar, Final
 
 from narrator.errors import EngineError, MissingTool
-from narrator.interrupts import child_options
 from narrator.model import Clip, Gender, Voice, VoiceInfo
 from narrator.voices.engines.speech_text import ascii_speech
+from narrator.voices.engines.tool import run_tool
 from narrator.voices.engines.wav import wav_clip
 
 INSTALL_HINT: Final = "install it: sudo apt-get install flite"
 DEFAULT_VOICE: Final = "rms"
 REFERENCE_RATE: Final = 165
 """Words per minute at a voice's natural duration."""
-_TIMEOUT_S: Final = 120.0
 
 _KNOWN: Final[dict[str, tuple[Gender, str, str]]] = {
     "rms": ("male", "clear", "US"),
@@ -100,22 +98,4 @@ class FliteEngine:
 
     def _run(self, args: list[str], *, check: bool = True) -> bytes:
         """flite's stdout; `check`: a failure is an error (`--version` exits 1)."""
-        try:
-            done = subprocess.run(
-                [self._binary, *args],
-                capture_output=True,
-                check=False,
-                timeout=_TIMEOUT_S,
-                **child_options(),
-            )
-        except OSError as exc:
-            raise MissingTool(f"cannot run flite: {exc.strerror}", INSTALL_HINT) from None
-        except subprocess.TimeoutExpired:
-            raise EngineError(f"flite gave no answer in {_TIMEOUT_S:.0f} s") from None
-        if check and done.returncode != 0:
-            raise EngineError(
-                f"flite failed with status {done.returncode}",
-                done.stderr.decode("utf-8", "replace").strip()[:200] or "run with --verbose",
-            )
-        out: bytes = done.stdout
-        return out
+        return run_tool([self._binary, *args], tool="flite", hint=INSTALL_HINT, check=check)
