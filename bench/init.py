@@ -8,10 +8,13 @@ compared with the gold cast (`voices.yaml` beside the text; the speakers are the
 characters with at least one quote in `gold.json`):
 
 - speakers found: a gold speaker is found when one of init's characters is known by one
-  of its names or aliases (case-insensitive);
+  of its names or aliases (case and a leading article ignored: "The Hatter" is "Hatter");
 - split: speakers that init made two or more characters of;
 - spurious: init's characters that match no gold character at all (speaker or not);
-- gender right: found speakers whose gold gender is known and init's agrees.
+- gender right: found speakers whose gold gender is known and init's agrees;
+- named: the same count for the speakers the gold cast names ("Sir Harry Otway"), not
+  describes ("The Waiter", "An Old Man", "One Of The Men"); init finds a described speaker
+  only from speech tags ("said the waiter").
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ if TYPE_CHECKING:
     from narrator.model import Character
 
 EVAL = ROOT / "bench" / "eval"
+_DESCRIBED = frozenset({"the", "a", "an", "one", "another"})
+"""First words of gold speakers known by a description ("The Waiter", "One Of The Men")."""
 
 
 def texts() -> list[tuple[str, str, Path]]:
@@ -47,7 +52,10 @@ def texts() -> list[tuple[str, str, Path]]:
 
 
 def _forms(character: Character | Found) -> set[str]:
-    return {form.casefold() for form in (character.name, *character.aliases)}
+    """A character's names, case ignored, each also without a leading article (PDNC calls
+    the Hatter "The Hatter"; a text and `init` call him "Hatter" as well)."""
+    forms = {form.casefold() for form in (character.name, *character.aliases)}
+    return forms | {f.split(" ", 1)[1] for f in forms if f.startswith(("the ", "a ", "an "))}
 
 
 def score(folder: Path) -> dict[str, float]:
@@ -59,6 +67,7 @@ def score(folder: Path) -> dict[str, float]:
     found = discover([ingest(chapter_path)])
     matches = {c.name: [f for f in found if _forms(f) & _forms(c)] for c in cast}
     hit = [c for c in speakers if matches[c.name]]
+    named = [c for c in speakers if c.name.split()[0].lower() not in _DESCRIBED]
     split = [c for c in speakers if len(matches[c.name]) >= 2]
     spurious = [f for f in found if not any(_forms(f) & _forms(c) for c in cast)]
     gendered = [c for c in hit if c.gender != "unknown"]
@@ -69,6 +78,8 @@ def score(folder: Path) -> dict[str, float]:
     return {
         "speakers": len(speakers),
         "found": len(hit),
+        "named": len(named),
+        "named_found": len([c for c in named if matches[c.name]]),
         "missed": len(speakers) - len(hit),
         "split": len(split),
         "spurious": len(spurious),
@@ -94,7 +105,9 @@ def main() -> None:
     for group, t in totals.items():
         found = t["found"] / t["speakers"] if t["speakers"] else 0.0
         gender = t["gender_right"] / t["gendered"] if t["gendered"] else 0.0
-        print(f"{group:12} speakers found {found:.3f} ({t['found']:.0f}/{t['speakers']:.0f}), "
+        named = t["named_found"] / t["named"] if t["named"] else 0.0
+        print(f"{group:12} speakers found {found:.3f} ({t['found']:.0f}/{t['speakers']:.0f}; "
+              f"named {named:.3f}, {t['named_found']:.0f}/{t['named']:.0f}), "
               f"gender right {gender:.3f} ({t['gender_right']:.0f}/{t['gendered']:.0f}), "
               f"split {t['split']:.0f}, spurious {t['spurious']:.0f}")  # fmt: skip
 

@@ -62,6 +62,8 @@ def name(character: str, **fields: object) -> Tag:
         ("said the colonel.", Tag("description")),
         ("I said.", Tag("first-person")),
         ("Alex looks at her.", Tag("name", "Alex", speech=False)),
+        # A titled name acting: the verb is looked for after the whole name.
+        ("Mr. Bounderby checked his watch.", Tag("name", "Mr. Bounderby", speech=False)),
     ],
 )
 def test_tag_after_a_quote(text: str, tag: Tag) -> None:
@@ -72,6 +74,7 @@ def test_tag_after_a_quote(text: str, tag: Tag) -> None:
     "text",
     [
         "The Mouse did not answer, so Alice went on.",  # negated: not a tag
+        "The Mouse didn\u2019t answer.",
         "and a Canary called out in a trembling voice.",  # a new clause
     ],
 )

@@ -2,10 +2,13 @@
 
 A capitalised name counts as a person when the text treats it as one: it speaks or acts
 ("said Tess", "Tess smiled"), it is addressed in dialogue ("Mer, wait"), or a sentence it
-opens is followed by one opening with "He" or "She". Forms whose words contain one
-another ("Alex", "Alex Karev") are one character, known by the most frequent form, unless
-their titles disagree (Mr. Bennet is not Mrs. Bennet). Gender comes from the title, else
-from those He/She sentences.
+opens is followed by one opening with "He" or "She"; and not when it mostly follows an
+article ("the English", "the Hilberys") without speaking, or a preposition of place ("in
+India"). Names may have capitals inside (McBryde), particles (van der Luyden) and a line
+break. Which forms are one person, and the sex, is `name_forms.py`'s: the pronouns that
+refer to a name are read here (the He/She sentence after one it opens; his, her, himself,
+herself after it in its clause). Speakers known only by a description that speech tags
+use ("said the waiter") are `epithets.py`'s.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
-from narrator.text.english import NICKNAMES, SPEECH_VERBS, TITLES, is_verb_like, lemma
+from narrator.attribute.epithets import described_speakers, epithet_gender, epithet_name
+from narrator.attribute.name_forms import TITLE_WORDS, gender_of, group_forms, is_short
+from narrator.text.english import SPEECH_VERBS, TITLES, is_verb_like, lemma
 from narrator.text.segment import segment
 
 if TYPE_CHECKING:
@@ -23,16 +28,30 @@ if TYPE_CHECKING:
 
     from narrator.model import Chapter, Gender
 
+_CAPITALISED: Final = r"[A-Z](?:[a-z]{0,2}[A-Z][a-z]+|['\u2019][A-Z][a-z]+|[a-z]+)"
+"""A capitalised word, capitals inside included (McBryde, DeLuca, O'Brien)."""
+_PARTICLES: Final = r"(?:(?:van|von|der|den|de|du|di|da|del|della|le|la|ter|ten)\s+)*"
+"""Lower-case words inside a name after its first word ("Mrs. van der Luyden")."""
+_TITLED: Final = r"(?:(?:Mr|Mrs|Ms|Mx|Dr|Mme|Mlle|St)\.|M\.(?=\s+[A-Z]))"
 _NAME: Final = re.compile(
-    r"(?<![\w'\u2019])(?:(?:Mr|Mrs|Ms|Dr|Miss|Sir|Lady|Lord)\.?\s+)?"
-    r"[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)*"
+    r"(?<![\w'\u2019])(?:"
+    + _TITLED
+    + "|"
+    + _CAPITALISED
+    + r")(?:(?:[ \t]+|[ \t]*\n[ \t]*)"
+    + _PARTICLES
+    + "(?:"
+    + _TITLED
+    + "|"
+    + _CAPITALISED
+    + "))*"
 )
+"""A name: capitalised words, a title and particles; a line break may fall inside it."""
 _WORD: Final = re.compile(r"[A-Za-z']+")
-_FEMALE_TITLES: Final = frozenset({"Mrs", "Ms", "Miss", "Lady"})
-_MALE_TITLES: Final = frozenset({"Mr", "Sir", "Lord"})
-_FEMALE_KIN: Final = frozenset({"Gran", "Granny", "Grandma", "Nana", "Aunt", "Auntie", "Mama"})
-_MALE_KIN: Final = frozenset({"Grandpa", "Gramps", "Grandad", "Granddad", "Uncle", "Papa"})
-"""Kinship words used as names ("Gran said"): their gender is the word's."""
+_PLACE_PREPOSITIONS: Final = frozenset(
+    "in into across through throughout near inside outside beyond towards toward".split()
+)
+"""Prepositions that a place name follows and a person's name hardly ever does."""
 _COMMON: Final = frozenset(
     """I The A An And But Or So Then When While What Who Why How Where Which This That These
     Those There Here It He She They We You His Her Their Our Your My Its If As At In On Of For
@@ -40,7 +59,7 @@ _COMMON: Final = frozenset(
     Although Though Even Still Yet All Some Any Every Each One Two God Chapter Okay OK Hey Hi
     Hello Please Thank Thanks Sorry Monday Tuesday Wednesday Thursday Friday Saturday Sunday
     January February March April May June July August September October November December
-    Mum Mom Dad Mother Father Sir Madam Say Are Is Was Do Does Did Can Could Will Would Shall
+    Mum Mom Dad Mother Father Madam Say Are Is Was Do Does Did Can Could Will Would Shall
     Should Yeah Ah Good Very Why Come Go Let Look See Tell Give Take Get""".split()
 )
 
@@ -49,7 +68,12 @@ _PRONOUN_GENDER: Final = {
     "he": "male", "his": "male", "himself": "male",
     "she": "female", "her": "female", "herself": "female",
 }  # fmt: skip
-_OWN: Final = re.compile(r"\b(his|her|himself|herself)\b")
+_OWN: Final = re.compile(
+    r"\b(his|himself|herself|her(?=\s+(?!(?:the|a|an|that|this|to|and|or|but|in|on|at|with|for"
+    r"|of|from|by|as|into|up|down|out|away|back|off|again|so|too|if|when|what|how|why)\b)"
+    r"[a-z]))\b"
+)
+"""His, himself, herself, and "her" before a noun ("her face"; not "told her that")."""
 _OWN_IN_TAG: Final = re.compile(r"\b(his|her|himself|herself|he|she)\b")
 """In a speech tag ('"...," Priya said, like she had been running') a subject pronoun
 after the name is hers too."""
@@ -70,16 +94,25 @@ class _Evidence:
     mentions: int = 0
     inside_sentence: int = 0
     person: int = 0
+    speaks: int = 0
+    """Speech tags naming it ("said the Hatter", "Tess asked")."""
+    article: int = 0
+    """Mentions after an article ("the English", "an Englishman", "the Hilberys")."""
+    place: int = 0
+    """Mentions after a preposition of place ("in India", "across Chelsea")."""
     genders: dict[str, float] = field(default_factory=dict)
 
 
 def discover(chapters: Sequence[Chapter]) -> list[Found]:
     """The people the chapters name, most mentioned first."""
     seen: dict[str, _Evidence] = {}
+    epithets: Counter[str] = Counter()
     for chapter in chapters:
         opener: str | None = None
         previous = None
-        for seg in segment(chapter):
+        segments = segment(chapter)
+        epithets.update(described_speakers(segments))
+        for seg in segments:
             after_quote = (
                 previous is not None
                 and previous.kind == "dialogue"
@@ -102,10 +135,10 @@ def discover(chapters: Sequence[Chapter]) -> list[Found]:
                     # is the speaker, not whoever opened the narration before.
                     opener = None
                 _read(seg.text, True, seen)
-    names = [n for n, e in seen.items() if e.person and e.inside_sentence]
+    names = [n for n, e in seen.items() if e.person and e.inside_sentence and _named(e)]
     found = []
-    for forms in _group(names, seen):
-        main = max(forms, key=lambda f: (not _is_short(f, forms), seen[f].mentions, -len(f)))
+    for forms in group_forms(names, {n: seen[n].mentions for n in names}):
+        main = max(forms, key=lambda f: (not is_short(f, forms), seen[f].mentions, -len(f)))
         genders: Counter[str] = Counter()
         for form in forms:
             genders.update(seen[form].genders)
@@ -113,10 +146,17 @@ def discover(chapters: Sequence[Chapter]) -> list[Found]:
             Found(
                 name=main,
                 aliases=tuple(sorted(f for f in forms if f != main)),
-                gender=_gender(forms, genders),
+                gender=gender_of(forms, genders),
                 mentions=sum(seen[f].mentions for f in forms),
             )
         )
+    # Speakers known by a description ("said the waiter") that no name covers already.
+    named = {form.casefold() for f in found for form in (f.name, *f.aliases)}
+    found += [
+        Found(epithet_name(d), (), epithet_gender(d), n)
+        for d, n in epithets.items()
+        if d.casefold() not in named
+    ]
     return sorted(_with_listed(found, chapters), key=lambda f: (-f.mentions, f.name))
 
 
@@ -191,15 +231,18 @@ def _read(
         before = text[:start].rstrip()
         at_start = not before or before[-1] in '.!?"\u201c\u201d:'
         evidence.inside_sentence += not at_start
-        if at_start and not before and not dialogue:
+        # "The Hatter was ...": a name after "The" opens the sentence too; so does the
+        # speaker of an inverted tag ('"No," said Major Callendar. He frowned.').
+        inverted = after_quote and " " not in before and lemma(before) in SPEECH_VERBS
+        if (not before or before == "The" or inverted) and not dialogue:
             opener = name
             # "Meredith has a smirk on her face": a weaker clue than the next sentence's.
             pattern = _OWN_IN_TAG if after_quote else _OWN
-            own = pattern.search(text[start + len(name) :])
+            own = pattern.search(text, match.end())
             if own:
                 key = _PRONOUN_GENDER[own.group(1)]
                 evidence.genders[key] = evidence.genders.get(key, 0.0) + 0.5
-        end = start + len(name)
+        end = match.end()
         if dialogue:
             # Addressed: set off by commas or the quote's edges ("Mer, wait", "Hey, Alex.").
             if (not before or before.endswith((",", "!", "?", "."))) and text[end : end + 1] in (
@@ -210,109 +253,55 @@ def _read(
         possessive = text[end : end + 1] in ("'", "\u2019")
         after_words = [] if possessive else _WORD.findall(text[end : end + 30])
         before_words = _WORD.findall(text[max(0, start - 25) : start])
+        article = bool(before_words) and before_words[-1].lower() in ("the", "a", "an")
+        evidence.article += article
+        located = bool(before_words) and before_words[-1].lower() in _PLACE_PREPOSITIONS
+        evidence.place += located and not possessive
+        if article:
+            before_words.pop()  # "said the Hatter": the verb is before the article
         speaks = bool(after_words) and lemma(after_words[0]) in SPEECH_VERBS
-        if (after_words and (speaks or is_verb_like(after_words[0]))) or (
-            before_words and lemma(before_words[-1]) in SPEECH_VERBS
-        ):
+        evidence.speaks += speaks or bool(before_words and lemma(before_words[-1]) in SPEECH_VERBS)
+        acts = bool(after_words) and (speaks or is_verb_like(after_words[0]))
+        if acts or (before_words and lemma(before_words[-1]) in SPEECH_VERBS):
             evidence.person += 1  # speaks or acts: "said Tess", "Tess smiled"
+        if acts and opener != name:
+            # "When Karim opened his door": the subject's own his or her, before anyone
+            # else is named.
+            following = [m.start() for m in _NAME.finditer(text, end)]
+            own = _OWN.search(text, end, following[0] if following else len(text))
+            if own:
+                key = _PRONOUN_GENDER[own.group(1)]
+                evidence.genders[key] = evidence.genders.get(key, 0.0) + 0.5
         if after_quote and at_start and not before and speaks:
             evidence.inside_sentence += 1  # a speech tag: '"...," Izzie said.'"
     return opener
 
 
+def _named(evidence: _Evidence) -> bool:
+    """Whether the text uses a word as a person's name: not mostly after an article ("the
+    English", "the Hilberys") unless tags have it speak ("said the Hatter"), and not a
+    place ("in India", "across Chelsea")."""
+    if evidence.speaks >= 2:
+        return True
+    mentions = evidence.mentions
+    return 2 * evidence.article < mentions and 4 * evidence.place < mentions
+
+
 def _strip_common(name: str, start: int) -> tuple[str | None, int]:
-    """Drop capitalised common words the name pattern caught ("And Lydia" -> "Lydia")."""
+    """Drop capitalised common words the name pattern caught ("And Lydia" -> "Lydia"), and
+    what comes before a title inside it."""
     words = name.split()
     skip = 0
     while skip < len(words) and words[skip] in _COMMON:
         skip += 1
+    # "Later Mrs. Dashwood", "Then Major Callendar": a title starts a new name.
+    for k in range(len(words) - 2, skip, -1):
+        if words[k].lower().rstrip(".") in TITLE_WORDS:
+            skip = k
+            break
     rest = words[skip:]
     if not rest or all(w.lower().rstrip(".") in TITLES for w in rest):
         return None, start
     if skip:
         start += name.index(rest[0], len(" ".join(words[:skip])))
     return " ".join(rest), start
-
-
-def _title(name: str) -> str | None:
-    first = name.split()[0].rstrip(".")
-    return first if first.lower() in TITLES else None
-
-
-def _core(name: str) -> set[str]:
-    return {w for w in name.replace(".", " ").split() if w.lower() not in TITLES}
-
-
-def _group(names: list[str], seen: dict[str, _Evidence]) -> list[set[str]]:
-    """Forms whose name words contain one another, titles agreeing, are one character;
-    a lone word that several characters share (a family name) stays apart."""
-    groups: list[set[str]] = []
-    for name in sorted(names, key=lambda n: (-len(_core(n)), -seen[n].mentions)):
-        core, title = _core(name), _title(name)
-        fitting = [
-            group
-            for group in groups
-            if any(core <= _core(member) for member in group)
-            and all(_compatible(title, _title(member)) for member in group)
-        ]
-        if len(fitting) == 1:
-            fitting[0].add(name)
-        else:
-            groups.append({name})
-    return _short_forms(groups, seen)
-
-
-def _is_short(name: str, forms: set[str]) -> bool:
-    """Whether `name` is a short form of another of `forms`."""
-    return any(_shortens(name, word) for other in forms for word in _core(other))
-
-
-def _shortens(short: str, word: str) -> bool:
-    """Whether `short` is a short form of the name `word`: its beginning ("Mer" of
-    Meredith), or a nickname English gives it ("Teddy" of Theo, "Lizzy" of Elizabeth)."""
-    if short == word:
-        return False
-    return word.startswith(short) or word.lower() in NICKNAMES.get(short.lower(), ())
-
-
-def _short_forms(groups: list[set[str]], seen: dict[str, _Evidence]) -> list[set[str]]:
-    """A one-word name that shortens exactly one other character's name is its short form
-    ("Mer" of Meredith, "Pri" of Priya, "Teddy" of Theo)."""
-    merged = [set(group) for group in groups]
-    for group in list(merged):
-        if len(group) != 1:
-            continue
-        (short,) = group
-        if " " in short or len(short) < 2 or _title(short):
-            continue
-        longer = [
-            other
-            for other in merged
-            if other is not group
-            and any(_shortens(short, word) for name in other for word in _core(name))
-        ]
-        if len(longer) == 1:
-            longer[0].add(short)
-            merged.remove(group)
-    return merged
-
-
-def _compatible(a: str | None, b: str | None) -> bool:
-    if a is None or b is None or a == b:
-        return True
-    return not ({a, b} & _FEMALE_TITLES and {a, b} & _MALE_TITLES) and {a, b} != {"Mrs", "Miss"}
-
-
-def _gender(forms: set[str], genders: Counter[str]) -> Gender:
-    titles = {t for f in forms if (t := _title(f))}
-    words = {w for f in forms for w in f.split()}
-    if titles & _FEMALE_TITLES or words & _FEMALE_KIN:
-        return "female"
-    if titles & _MALE_TITLES or words & _MALE_KIN:
-        return "male"
-    female, male = genders["female"], genders["male"]
-    if female > male:
-        return "female"
-    if male > female:
-        return "male"
-    return "unknown"

@@ -139,13 +139,14 @@ class TagReader:
         # An action right after the quote: `Izzie's eyes are ...`, `He hears ...`.
         if words and words[0] is tokens[0]:
             subject = self._subject(text, words[0], possessive_ok=True)
+            mention = self._starts.get(words[0].start)
+            end = mention.end if mention is not None else words[0].end
+            following = [w for w in words if w.start >= end][:3]  # past "Okafor" of "Mrs. Okafor"
             if (
                 subject is not None
-                and len(words) > 1
-                and (
-                    is_verb_like(words[1].text)
-                    or text[words[0].end :].startswith(("'s", "\u2019s"))
-                )
+                and following
+                and (is_verb_like(following[0].text) or text[end:].startswith(("'s", "\u2019s")))
+                and not any(_negates(w.text) for w in following)  # did not answer
             ):
                 return Tag(subject.kind, subject.character, subject.gender, speech=False)
         return None
@@ -167,7 +168,7 @@ class TagReader:
             introduces = (
                 len(words) <= _CARRY_ON_MAX_WORDS
                 and lemma(last.text) in CARRY_ON_VERBS
-                and not any(t.text.lower() in _NEGATIONS for t in tokens[verbs[-1] + 1 :])
+                and not any(_negates(t.text) for t in tokens[verbs[-1] + 1 :])
             )
         if verbs and introduces:
             verb = verbs[-1]
@@ -227,7 +228,7 @@ class TagReader:
         word = tokens[i].text
         if not word[0].isalpha() or (word[0].isupper() and i > 0):
             return False
-        if any(t.text.lower() in _NEGATIONS for t in tokens[max(0, i - 2) : i]):
+        if any(_negates(t.text) for t in tokens[max(0, i - 2) : i]):
             return False  # `did not answer`
         particle = _PARTICLES.get(word.lower())
         if particle and i + 1 < len(tokens) and tokens[i + 1].text.lower() == particle:
@@ -361,6 +362,12 @@ class TagReader:
                 if mention is not None:
                     listeners.add(mention.character)
         return Tag(subject.kind, subject.character, subject.gender, True, frozenset(listeners))
+
+
+def _negates(word: str) -> bool:
+    """not, never, didn't."""
+    lowered = word.lower().replace("\u2019", "'")
+    return lowered in _NEGATIONS or lowered.endswith("n't")
 
 
 def _role(words: list[str], gender: Gender | None) -> Role | None:

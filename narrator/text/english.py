@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
@@ -89,6 +91,36 @@ RANKS: Final = frozenset(
 )
 """Ranks and roles a name may start with ("Count Mippipopolous", "Inspector Japp"), and
 by which the story then calls that one person: "said the count"."""
+TITLE_GENDERS: Final[dict[str, Gender]] = {
+    **dict.fromkeys(
+        """mrs ms miss lady madam madame mme mlle mademoiselle dame countess baroness duchess
+        marchioness princess queen empress aunt auntie""".split(),
+        "female",
+    ),
+    **dict.fromkeys(
+        """mr sir lord m monsieur master count baron duke marquis prince king emperor
+        uncle""".split(),
+        "male",
+    ),
+}
+"""Titles and kinship words before a name that say its bearer's sex (lower case, no dot)."""
+_GIVEN_NAMES: Final = Path(__file__).with_name("given_names.txt")
+
+
+@functools.cache
+def _given_names() -> dict[str, Gender]:
+    table: dict[str, Gender] = {}
+    for line in _GIVEN_NAMES.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, sex = line.split()
+            table[name] = "male" if sex == "m" else "female"
+    return table
+
+
+def given_name_gender(word: str) -> Gender | None:
+    """The sex nearly everyone called `word` is ("Edward": male), from census data; None
+    for names shared by both (Sam, Jordan) or not in it."""
+    return _given_names().get(word.capitalize())
 
 
 NICKNAMES: Final[dict[str, frozenset[str]]] = {

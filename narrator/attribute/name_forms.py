@@ -1,0 +1,141 @@
+"""Which name forms are one person, and what sex the names say.
+
+Forms whose words contain one another ("Alex", "Alex Karev") are one character, unless
+their titles or given names disagree: Mr. Bennet is not Mrs. Bennet, Mrs. Callendar not
+Major Callendar, "Mrs. John Dashwood" not John Dashwood. A one-word form that shortens
+exactly one other character's name is its short form ("Mer" of Meredith, "Teddy" of
+Theo). A character's sex is its title's or kinship word's, else what the pronouns that
+refer to it say, else what its given name says (census data, `given_names.txt`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from narrator.text.english import NICKNAMES, RANKS, TITLE_GENDERS, TITLES, given_name_gender
+
+if TYPE_CHECKING:
+    from collections import Counter
+    from collections.abc import Mapping
+
+    from narrator.model import Gender
+
+_FEMALE_KIN: Final = frozenset({"Gran", "Granny", "Grandma", "Nana", "Aunt", "Auntie", "Mama"})
+_MALE_KIN: Final = frozenset({"Grandpa", "Gramps", "Grandad", "Granddad", "Uncle", "Papa"})
+"""Kinship words used as names ("Gran said"): their gender is the word's."""
+TITLE_WORDS: Final = TITLES | TITLE_GENDERS.keys() | RANKS | {"cousin"}
+"""Words that, opening a longer name, are its title ("Major Callendar", "Aunt Chloe")."""
+_MATRONS: Final = frozenset({"mrs", "madame", "mme"})
+_MAIDENS: Final = frozenset({"miss", "mlle", "mademoiselle"})
+
+
+def title_of(name: str) -> str | None:
+    """The title a name of two words or more opens with, lower case ("mrs", "major")."""
+    words = name.replace(".", " ").split()
+    return words[0].lower() if len(words) > 1 and words[0].lower() in TITLE_WORDS else None
+
+
+def _core(name: str) -> set[str]:
+    """A name's words without its title."""
+    words = name.replace(".", " ").split()
+    return set(words[1:] if title_of(name) else words)
+
+
+def _implied(name: str) -> Gender | None:
+    """The sex a name form says by itself: its title's, else its given name's ("Mrs. John
+    Dashwood" is a woman, "John Dashwood" a man)."""
+    title = title_of(name)
+    if title is not None:
+        return TITLE_GENDERS.get(title)
+    return given_name_gender(name.split()[0]) if " " in name else None
+
+
+def group_forms(names: list[str], mentions: Mapping[str, int]) -> list[set[str]]:
+    """Forms whose name words contain one another, titles agreeing, are one character;
+    a lone word that several characters share (a family name) stays apart."""
+    groups: list[set[str]] = []
+    for name in sorted(names, key=lambda n: (-len(_core(n)), -mentions[n])):
+        core = _core(name)
+        fitting = [
+            group
+            for group in groups
+            if any(core <= _core(member) for member in group)
+            and all(_compatible(name, member) for member in group)
+        ]
+        if len(fitting) == 1:
+            fitting[0].add(name)
+        else:
+            groups.append({name})
+    return _short_forms(groups)
+
+
+def is_short(name: str, forms: set[str]) -> bool:
+    """Whether `name` is a short form of another of `forms`."""
+    return any(_shortens(name, word) for other in forms for word in _core(other))
+
+
+def _shortens(short: str, word: str) -> bool:
+    """Whether `short` is a short form of the name `word`: its beginning ("Mer" of
+    Meredith), or a nickname English gives it ("Teddy" of Theo, "Lizzy" of Elizabeth)."""
+    if short == word:
+        return False
+    return word.startswith(short) or word.lower() in NICKNAMES.get(short.lower(), ())
+
+
+def _short_forms(groups: list[set[str]]) -> list[set[str]]:
+    """A one-word name that shortens exactly one other character's name is its short form
+    ("Mer" of Meredith, "Pri" of Priya, "Teddy" of Theo)."""
+    merged = [set(group) for group in groups]
+    for group in list(merged):
+        if len(group) != 1:
+            continue
+        (short,) = group
+        if " " in short or len(short) < 2 or title_of(short):
+            continue
+        longer = [
+            other
+            for other in merged
+            if other is not group
+            and any(_shortens(short, word) for name in other for word in _core(name))
+        ]
+        if len(longer) == 1:
+            longer[0].add(short)
+            merged.remove(group)
+    return merged
+
+
+def _compatible(a: str, b: str) -> bool:
+    """Whether two name forms may be one person: their titles and given names do not say
+    different sexes, a woman's title does not meet a rank (Mrs. Callendar is not Major
+    Callendar), and a married woman's title does not meet an unmarried one's."""
+    ta, tb = title_of(a), title_of(b)
+    ga, gb = _implied(a), _implied(b)
+    if ga is not None and gb is not None and ga != gb:
+        return False
+    if ta is None or tb is None or ta == tb:
+        return True
+    if {ta, tb} & _MATRONS and {ta, tb} & _MAIDENS:
+        return False
+    female = [t for t in (ta, tb) if TITLE_GENDERS.get(t) == "female"]
+    return len(female) != 1 or TITLE_GENDERS.get(ta if female[0] == tb else tb) is not None
+
+
+def gender_of(forms: set[str], genders: Counter[str]) -> Gender:
+    """A title's or kinship word's sex, else the pronouns' verdict, else the given name's."""
+    titled = {g for f in forms if (t := title_of(f)) and (g := TITLE_GENDERS.get(t))}
+    words = {w for f in forms for w in f.split()}
+    if words & _FEMALE_KIN:
+        titled.add("female")
+    if words & _MALE_KIN:
+        titled.add("male")
+    if len(titled) == 1:
+        return titled.pop()
+    given = {g for f in forms if (g := given_name_gender(f.split()[0])) and not title_of(f)}
+    if len(given) == 1:
+        return given.pop()
+    female, male = genders["female"], genders["male"]
+    if female > male:
+        return "female"
+    if male > female:
+        return "male"
+    return "unknown"
