@@ -44,9 +44,17 @@ _DEPARTS: Final = re.compile(
 """What follows a subject that leaves the scene."""
 
 
-def departs(rest: str) -> bool:
-    """Whether the words after a sentence's subject have it leave ("... was gone")."""
-    return _DEPARTS.match(rest) is not None
+_GONE: Final = re.compile(
+    r"^[\s,]*(?:hung\s+up|hangs\s+up|rang\s+off|was\s+gone|had\s+gone|disappeared|vanished)\b",
+    re.IGNORECASE,
+)
+"""What follows any mention of someone who leaves, subject or not ("after Pri hung up")."""
+
+
+def departs(rest: str, *, subject: bool = True) -> bool:
+    """Whether the words after a mention have that character leave: after a sentence's
+    subject "... left", "... went out"; after any mention "... hung up", "... was gone"."""
+    return (_DEPARTS if subject else _GONE).match(rest) is not None
 
 
 def names_self(text: str, mention: Mention, phone: bool = False) -> bool:

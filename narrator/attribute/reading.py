@@ -91,7 +91,10 @@ def read_mentions(
         subject = (sentence_start and possessive) or (follows and not possessive and not governed)
         found.append(
             dataclasses.replace(
-                mention, paragraph=seg.paragraph, subject=subject, departs=subject and departs(rest)
+                mention,
+                paragraph=seg.paragraph,
+                subject=subject,
+                departs=not possessive and departs(rest, subject=subject),
             )
         )
     return found

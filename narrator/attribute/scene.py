@@ -83,8 +83,8 @@ class Scenes:
                 last[mention.character] = paragraph
                 if mention.departs:
                     gone.add(mention.character)
-                elif mention.subject:
-                    gone.discard(mention.character)  # acting in the scene again
+                else:
+                    gone.discard(mention.character)  # named in the scene again
 
     def at(self, paragraph: int) -> SceneSoFar:
         """The scene so far when `paragraph` begins (for a paragraph with dialogue)."""

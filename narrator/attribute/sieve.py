@@ -192,6 +192,10 @@ class Sieve:
             return Verdict(UNKNOWN, "outsider-tag", 0.9)
         elif tag.kind == "first-person":
             speaker = self.me
+        elif tag.heard and self.on_the_phone(self.segments[quote].paragraph):
+            caller = self._caller()
+            if caller is not None and caller not in excluded:
+                return Verdict(caller, "caller-tag", 0.9)
         elif tag.kind == "description" and tag.character is not None:
             speaker, confidence = tag.character, 0.8  # or a named character so described
         elif tag.kind in ("pronoun", "description") and tag.gender is not None:
@@ -205,6 +209,21 @@ class Sieve:
         if tag.speech:
             return Verdict(speaker, f"{tag.kind}-tag", confidence)
         return Verdict(speaker, f"actor-{side}", confidence - 0.2)
+
+    def _caller(self) -> str | None:
+        """Who is on the telephone in the conversation going on: the last speaker to name
+        themselves in it ("Nor, it's Pri")."""
+        if not self.turns:
+            return None
+        conversation = self.turns[-1].conversation
+        for turn in reversed(self.turns):
+            if turn.conversation != conversation:
+                break
+            for i in turn.quotes:
+                verdict = self.verdicts.get(i)
+                if verdict is not None and verdict.rule == "self-identification":
+                    return verdict.speaker
+        return None
 
     def _introducer(self, i: int) -> int | None:
         """The last sentence of the paragraph before, when this quote opens its own

@@ -91,6 +91,9 @@ class Tag:
     role: Role | None = None
     """What the description says of the speaker's standing: "matron" (a mother, an aunt,
     an old lady), "maiden" (a girl, a daughter), "elder" or "youth" (an old man, a boy)."""
+    heard: bool = False
+    """A voice heard, not a person seen ("said the voice on the phone", "a voice said"):
+    on a telephone call, the caller."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,7 +338,10 @@ class TagReader:
             ),
             None,
         )
-        return Tag("description", described, gender=gender, possessor=possessor, role=role)
+        heard = possessor is None and "voice" in words[1:3]
+        return Tag(
+            "description", described, gender=gender, possessor=possessor, role=role, heard=heard
+        )
 
     def _speech_noun_owner(self, text: str, tokens: list[_Token]) -> Tag | None:
         words = [t for t in tokens[:6] if t.text[0].isalpha()]

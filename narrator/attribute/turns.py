@@ -16,7 +16,14 @@ if TYPE_CHECKING:
 
 
 ANCHOR_RULES: Final = frozenset(
-    {"name-tag", "first-person-tag", "self-identification", "continuation", "outsider-tag"}
+    {
+        "name-tag",
+        "first-person-tag",
+        "self-identification",
+        "continuation",
+        "outsider-tag",
+        "caller-tag",
+    }
 )
 ANCHOR_CONFIDENCE: Final = 0.85
 
