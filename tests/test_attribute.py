@@ -93,6 +93,53 @@ def test_turn_taking_alternates_in_untagged_exchanges() -> None:
     ]
 
 
+def test_an_untagged_quote_is_not_given_to_someone_not_yet_in_the_scene() -> None:
+    """Dev is in the cast but walks in only at the end: the untagged exchange before that
+    is between the two women in the room."""
+    cast = (
+        Character("Sam", (), "female"),
+        Character("Lena", (), "female"),
+        Character("Dev", (), "male"),
+    )
+    exchange = [
+        "You'll be fine.", "You don't know that.", "I know you've played it before.",
+        "Not in front of people.", "Then play it in your bedroom.", "What?",
+    ]  # fmt: skip
+    text = (
+        "Sam and Lena sat in the green room.\n\n"
+        '"Ten minutes," Sam said.\n\n'
+        + "".join(f'"{line}"\n\n' for line in exchange)
+        + 'Dev put his head round the door. "Break a leg," he said.\n'
+    )
+    spoken = _spoken(text, cast)
+    assert [s for t, s, _ in spoken if t in exchange] == ["Lena", "Sam"] * 3
+    assert spoken[-1][1] == "Dev"
+
+
+def test_a_caller_who_hung_up_does_not_speak_again() -> None:
+    """A telephone call: the caller names herself, "the voice on the phone" is her, and
+    after she hangs up the untagged quotes are the two people in the room."""
+    cast = (
+        Character("Nora", ("Nor",), "female"),
+        Character("Theo", (), "male"),
+        Character("Priya", ("Pri",), "female"),
+    )
+    text = (
+        "Nora and Theo sat in the cafeteria. Her phone buzzed and she picked it up.\n\n"
+        '"Hey," Nora said.\n\n'
+        '"Nor, it\u2019s Pri. Is Theo with you?"\n\n'
+        '"He is," Theo said.\n\n'
+        '"Good. Both of you, come up to the ward," said the voice on the phone.\n\n'
+        "The line went quiet. Nora stared at the phone after Pri hung up.\n\n"
+        '"You okay?" Theo asked.\n\n'
+        '"No."\n'
+    )
+    spoken = dict((t, s) for t, s, _ in _spoken(text, cast))
+    assert spoken["Nor, it\u2019s Pri. Is Theo with you?"] == "Priya"
+    assert spoken["Good. Both of you, come up to the ward,"] == "Priya"
+    assert spoken["No."] == "Nora"
+
+
 def test_same_paragraph_quotes_share_a_speaker() -> None:
     text = '"Wait," Izzie says. She takes a breath. "Please wait."'
     assert [s for _, s, _ in _spoken(text)] == ["Izzie", "Izzie"]

@@ -27,6 +27,16 @@ def test_strong_local_evidence_beats_alternation() -> None:
     assert _viterbi(options, local, ALTERNATE) == ["Alex", "Alex"]
 
 
+def test_the_one_called_by_name_answers_even_out_of_turn() -> None:
+    """Lena, Dev ("Break a leg, Sam."), ?: Sam answers, though Lena spoke two turns ago."""
+    model = Model(local={}, transitions={"alternate": 2.0, "answer": 3.0})
+    options = [["Lena"], ["Dev"], ["Lena", "Sam"]]
+    local = [{"Lena": 0.0}, {"Dev": 0.0}, {"Lena": -0.7, "Sam": -0.7}]
+    called = [frozenset[str](), frozenset[str](), frozenset({"Sam"})]
+    assert _viterbi(options, local, model, None, called) == ["Lena", "Dev", "Sam"]
+    assert _viterbi(options, local, model) == ["Lena", "Dev", "Lena"]
+
+
 def test_model_round_trips_through_its_file(tmp_path: Path) -> None:
     model = Model({"tag_names": 2.5, "log_prior": 0.25}, {"repeat": -1.0, "alternate": 0.5}, ("a",))
     model.save(tmp_path / "ranker.json")
@@ -47,3 +57,5 @@ def test_shipped_weights_are_there_and_sensible() -> None:
     # between adjacent bare quotes.
     assert model.transitions["alternate:adjacent"] > 0.0
     assert model.transitions["repeat:adjacent"] < model.transitions["repeat:apart"]
+    # Someone called by name in the turn before is likelier than someone new to answer.
+    assert model.transitions["answer"] > 0.0

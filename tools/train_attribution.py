@@ -303,18 +303,25 @@ def transition_shares(novels: list[Novel]) -> dict[str, tuple[float, float]]:
                 continue
             counts[f"{how} turns"] += 1
             counts[f"{how} repeat"] += c == b
+            called = sieve.turns[k - 1].addressed - {b}
+            if called:
+                counts["answer turns"] += 1
+                counts["answer hits"] += c in called
             if k >= 2 and sieve.turns[k - 2].conversation == sieve.turns[k].conversation:
                 a = speaker(k - 2)
                 if a is not None and a != b and c != b:
                     counts[f"{how} others"] += 1
                     counts[f"{how} alternate"] += c == a
-    return {
+    shares = {
         how: (
             (counts[f"{how} repeat"] + 1) / (counts[f"{how} turns"] + 2),
             (counts[f"{how} alternate"] + 1) / (counts[f"{how} others"] + 2),
         )
         for how in LINKS
     }
+    answer = (counts["answer hits"] + 1) / (counts["answer turns"] + 2)
+    shares["answer"] = (answer, answer)
+    return shares
 
 
 def _gold_speaker(sieve: Sieve, gold_of: dict[int, str], k: int) -> str | None:
@@ -328,7 +335,11 @@ def transition_weights(
 ) -> dict[str, float]:
     """Log-odds of resuming and of answering against one of `others` new speakers."""
     weights = {}
+    answer, _ = shares["answer"]
+    weights["answer"] = round(scale * (math.log(answer) - math.log((1 - answer) / others)), 4)
     for how, (repeat, alternate) in shares.items():
+        if how == "answer":
+            continue
         weights[f"repeat:{how}"] = round(
             scale * (math.log(repeat) - math.log((1 - repeat) * (1 - alternate) / others)), 4
         )

@@ -7,14 +7,20 @@
    the horrified Mrs. Rachel`, `Robert Cohn said:`); "I said" in first-person stories
    (the narrator-character is found from the text); pronoun and gendered description
    tags (`she said`, `said the old man`) resolved by salience, the turn before and the
-   conversation; self-identification (`"It's Meredith."`); the acting character beside
-   the quote; the other quotes of the paragraph; turn-taking; a fallback. A name
-   addressed inside a quote (a vocative) or spoken to in its tag is never its speaker.
+   conversation; self-identification (`"It's Meredith."`), and on a telephone call "said
+   the voice on the phone" as that caller; the acting character beside the quote; the
+   other quotes of the paragraph; turn-taking; a fallback. A name addressed inside a
+   quote (a vocative) or spoken to in its tag is never its speaker.
 2. The ranker (`ranker.py`) scores each quote's candidates with a conditional logit over
-   the sieve's evidence and decodes each conversation's turns together (second-order
-   Viterbi: speakers alternate); strong explicit verdicts stay as anchors. Its weights
-   are learned from the PDNC dev novels by tools/train_attribution.py, which also fits the
-   confidence model (`confidence.py`) that marks a quote doubtful.
+   the sieve's evidence (`features.py`: an untagged quote's candidates are those already
+   in the scene and not gone from it; the sieve's own turn-taking guesses are not
+   evidence) and decodes each conversation's turns together (second-order Viterbi:
+   speakers alternate, and one called by name in the turn before answers); strong
+   explicit verdicts stay as anchors. Its weights are learned from the PDNC dev novels by
+   tools/train_attribution.py, which also fits the confidence model (`confidence.py`)
+   that marks a quote doubtful.
+   `narrator init` finds a cast with `discover.py` (names), `name_forms.py` (which forms
+   are one person, and their sex) and `epithets.py` (speakers known by a description).
 3. The user's corrections (`<chapter>.speakers.yaml`) are fixed before decoding, so the
    turns around a corrected quote follow it; `--min-confidence` turns doubtful
    attributions into "unknown".

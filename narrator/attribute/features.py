@@ -43,6 +43,12 @@ class Evidence:
         self.sieve = sieve
         self.speaker_of_turn = [t.verdict.speaker if t.verdict else None for t in sieve.turns]
         """The sieve's speaker of each turn (for candidates and conversation membership)."""
+        self.evidenced_speaker = [
+            t.verdict.speaker if t.verdict and t.verdict.rule not in _FROM_NEIGHBOURS else None
+            for t in sieve.turns
+        ]
+        """The same where the sieve read it from the turn's own evidence, not guessed it
+        from its neighbours (a guess there would only echo the sieve's alternation)."""
         self.prior = Counter(s for s in self.speaker_of_turn if s)
         self.total = sum(self.prior.values()) or 1
         self.by_character: dict[str, list[int]] = {}
@@ -113,7 +119,41 @@ class Evidence:
         if sieve.me is not None:
             found[sieve.me] = None
         found.pop(UNKNOWN, None)
+        if not sieve.found_tags.get(i):
+            # An untagged quote is spoken by someone already in the scene.
+            present = self._present(i)
+            found = {name: None for name in found if name in present} or found
         return list(found)[:_MAX_CANDIDATES]
+
+    def _present(self, i: int) -> set[str]:
+        """Who is in quote i's scene before it: named in its narration, tagged as a speaker
+        or addressed in its dialogue, or narrating it as "I"; not who the narration has
+        leave it."""
+        sieve = self.sieve
+        seg = sieve.segments[i]
+        scene = self.scenes.at(seg.paragraph)
+        present = set(scene.mentions)
+        here = self.mentions_by_paragraph.get(seg.paragraph, ())
+        present.update(name for start, name, _ in here if start < seg.start)
+        k = sieve.turn_of.get(i)
+        for j in range(k - 1 if k is not None else -1, -1, -1):
+            turn = sieve.turns[j]
+            if turn.scene != seg.scene:
+                break
+            present |= turn.addressed
+            for q in turn.quotes:
+                verdict = sieve.verdicts.get(q)
+                if verdict is not None and verdict.rule in _TAG_RULES:
+                    present.add(verdict.speaker)
+        if k is not None:
+            present |= sieve.turns[k].addressed - {UNKNOWN}
+        verdict = sieve.verdicts.get(i)
+        if verdict is not None and verdict.rule not in _FROM_NEIGHBOURS:
+            present.add(verdict.speaker)  # "Nor, it's Pri": a caller comes in by speaking
+        present -= scene.gone  # "after Pri hung up"
+        if sieve.me is not None:
+            present.add(sieve.me)
+        return present
 
     def features(self, i: int, name: str) -> dict[str, float]:
         """The features of `name` as the speaker of quote i."""
@@ -167,7 +207,7 @@ class Evidence:
                     continue
                 close = abs(sieve.turns[j].paragraph - turn.paragraph) <= 2 * abs(offset)
                 tail = "" if close else "_far"
-                if self.speaker_of_turn[j] == name:
+                if self.evidenced_speaker[j] == name:
                     f[f"sieve_spoke{offset:+d}{tail}"] = 1.0
                 if name in sieve.turns[j].addressed:
                     f[f"addressed{offset:+d}{tail}"] = 1.0

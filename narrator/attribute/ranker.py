@@ -103,17 +103,24 @@ def local_choices(evidence: Evidence, weights: Mapping[str, float], i: int) -> d
 
 
 def _transition(
-    t: Mapping[str, float], a: str | None, b: str | None, c: str, link: str = ""
+    t: Mapping[str, float],
+    a: str | None,
+    b: str | None,
+    c: str,
+    link: str = "",
+    called: frozenset[str] = frozenset(),
 ) -> float:
     """The weight of `c` speaking after `a` then `b`, the turns `link`ed as they are: the
-    same speaker resuming, the one before answering, or someone new (0)."""
+    same speaker resuming, the one before answering, one `called` by name in the turn
+    before answering ("Break a leg, Sam." - "You too, Dev."), or someone new (0)."""
     if b is None:
         return 0.0
     if c == b:
         return t.get(f"repeat:{link}", t.get("repeat", 0.0))
-    if c == a:
-        return t.get(f"alternate:{link}", t.get("alternate", 0.0))
-    return 0.0
+    alternate = t.get(f"alternate:{link}", t.get("alternate", 0.0)) if c == a else 0.0
+    if c in called:
+        return max(t.get("answer", 0.0), alternate)
+    return alternate
 
 
 class Decision(NamedTuple):
@@ -200,7 +207,10 @@ def decode(
         lead = [_lead(sieve.turns[k].quotes, local) for k in turns]
         options = [_best(local[q], _BEAM) if q is not None else [] for q in lead]
         links = [""] + [link(sieve, j, k) for j, k in itertools.pairwise(turns)]
-        path = _viterbi(options, [local[q] if q is not None else {} for q in lead], model, links)
+        called = [frozenset[str]()] + [frozenset(sieve.turns[j].addressed) for j in turns[:-1]]
+        path = _viterbi(
+            options, [local[q] if q is not None else {} for q in lead], model, links, called
+        )
         for n, k in enumerate(turns):
             speaker = path[n]
             if speaker is None:
@@ -211,6 +221,9 @@ def decode(
                 path[n + 2] if n + 2 < len(path) else None,
             )
             around = tuple(links[m] if m < len(links) else "" for m in (n, n + 1, n + 2))
+            calls = tuple(
+                called[m] if m < len(called) else frozenset[str]() for m in (n, n + 1, n + 2)
+            )
             for i in sieve.turns[k].quotes:
                 scores = local.get(i) or {}
                 if not scores:
@@ -219,7 +232,7 @@ def decode(
                 if own != speaker and math.exp(scores[own]) >= _OWN_TAG:
                     out[i] = Decision(own, math.exp(scores[own]), links[n])
                     continue
-                probability = _conditional(scores, speaker, before, after, model, around)
+                probability = _conditional(scores, speaker, before, after, model, around, calls)
                 out[i] = Decision(speaker, probability, links[n])
     return out
 
@@ -240,6 +253,7 @@ def _viterbi(
     local: list[Mapping[str, float]],
     model: Model,
     links: list[str] | None = None,
+    called: list[frozenset[str]] | None = None,
 ) -> list[str | None]:
     t = model.transitions
     # State: (speaker of the previous turn, speaker of this turn) -> (score, back pointer)
@@ -248,14 +262,15 @@ def _viterbi(
     ] = []
     previous: dict[tuple[str | None, str | None], float] = {(None, None): 0.0}
     links = links or [""] * len(options)
-    for names, scores, how in zip(options, local, links, strict=True):
+    called = called or [frozenset()] * len(options)
+    for names, scores, how, calls in zip(options, local, links, called, strict=True):
         layer: dict[tuple[str | None, str | None], tuple[float, tuple[str | None, str | None]]] = {}
         choices: list[str | None] = list(names) or [None]
         for (a, b), value in previous.items():
             for c in choices:
                 gain = scores.get(c, 0.0) if c is not None else 0.0
                 if c is not None:
-                    gain += _transition(t, a, b, c, how)
+                    gain += _transition(t, a, b, c, how, calls)
                 total = value + gain
                 key = (b, c)
                 if key not in layer or total > layer[key][0]:
@@ -279,16 +294,19 @@ def _conditional(
     after: tuple[str | None, str | None],
     model: Model,
     links: tuple[str, ...] = ("", "", ""),
+    called: tuple[frozenset[str], ...] = (frozenset(), frozenset(), frozenset()),
 ) -> float:
     """How sure the decoded speaker is, given the decoded neighbours."""
     t = model.transitions
     totals = {}
     for name, value in scores.items():
-        v = value + (_transition(t, before[0], before[1], name, links[0]) if before[1] else 0.0)
+        v = value + (
+            _transition(t, before[0], before[1], name, links[0], called[0]) if before[1] else 0.0
+        )
         if after[0] is not None:
-            v += _transition(t, before[1], name, after[0], links[1])
+            v += _transition(t, before[1], name, after[0], links[1], called[1])
             if after[1] is not None:
-                v += _transition(t, name, after[0], after[1], links[2])
+                v += _transition(t, name, after[0], after[1], links[2], called[2])
         totals[name] = v
     top = max(totals.values())
     norm = sum(math.exp(v - top) for v in totals.values())
