@@ -140,6 +140,16 @@ def test_a_caller_who_hung_up_does_not_speak_again() -> None:
     assert spoken["No."] == "Nora"
 
 
+def test_narration_leading_into_a_quote_is_its_tag_whatever_follows_it() -> None:
+    """The second part of an interrupted quote is the first part's speaker's, though the
+    narration after it has someone agree."""
+    text = (
+        '"The best thing they can do," said Meredith, summing it up as if she were '
+        'pronouncing a diagnosis, "is to leave town." Everyone agreed with her.\n'
+    )
+    assert [s for _, s, _ in _spoken(text)] == ["Meredith", "Meredith"]
+
+
 def test_same_paragraph_quotes_share_a_speaker() -> None:
     text = '"Wait," Izzie says. She takes a breath. "Please wait."'
     assert [s for _, s, _ in _spoken(text)] == ["Izzie", "Izzie"]

@@ -16,7 +16,7 @@ from .conftest import EVAL, ROOT
 
 FANFIC = ROOT / "tests" / "data" / "fanfic"
 CHAPTERS = sorted(p.name for p in FANFIC.iterdir() if (p / "gold.json").exists())
-MEASURED = {"static": 0.85, "low-tide": 0.95, "recital": 0.86}
+MEASURED = {"static": 0.91, "low-tide": 0.95, "recital": 0.89}
 """Attribution measured when the chapters were written (the goal is 0.95 on each)."""
 
 

@@ -91,6 +91,7 @@ def test_not_a_tag_after_a_quote(text: str) -> None:
         ("He was thinking of her, when thus accosted by Miss Bingley,", "Miss Bingley"),
         ("Diana, going to the gable, where Anne was standing at her window, said gently:", "Diana"),
         ("Alex, who felt responsible for her in the absence of Izzie, ventured to say:", "Alex"),
+        ("Alex, who did not dislike Izzie, replied:", "Alex"),  # Izzie is inside the aside
         # No comma: the verb runs straight into the quote.
         ("the Dodo suddenly called out ", "The Dodo"),
         ("Then Miss Bartlett said ", "Miss Bartlett"),

@@ -70,6 +70,19 @@ class Evidence:
                     people[verdict.speaker] += 1
             self.addressed_in.setdefault(turn.conversation, Counter()).update(turn.addressed)
         self.scenes = Scenes(sieve.segments, sieve.mentions, sieve.me)
+        # Who the dialogue of each turn's scene has shown before it: tagged speakers and
+        # those addressed.
+        self._spoken_before: list[frozenset[str]] = []
+        shown: set[str] = set()
+        for k, turn in enumerate(sieve.turns):
+            if k and turn.scene != sieve.turns[k - 1].scene:
+                shown = set()
+            self._spoken_before.append(frozenset(shown))
+            shown |= turn.addressed
+            for q in turn.quotes:
+                verdict = sieve.verdicts.get(q)
+                if verdict is not None and verdict.rule in _TAG_RULES:
+                    shown.add(verdict.speaker)
         self._inside: dict[int, list[Mention]] = {}
         self.mention_starts = [m.start for m in sieve.mentions]
         self._recent: dict[int, tuple[list[str], list[str]]] = {}
@@ -136,17 +149,9 @@ class Evidence:
         here = self.mentions_by_paragraph.get(seg.paragraph, ())
         present.update(name for start, name, _ in here if start < seg.start)
         k = sieve.turn_of.get(i)
-        for j in range(k - 1 if k is not None else -1, -1, -1):
-            turn = sieve.turns[j]
-            if turn.scene != seg.scene:
-                break
-            present |= turn.addressed
-            for q in turn.quotes:
-                verdict = sieve.verdicts.get(q)
-                if verdict is not None and verdict.rule in _TAG_RULES:
-                    present.add(verdict.speaker)
         if k is not None:
-            present |= sieve.turns[k].addressed - {UNKNOWN}
+            present |= self._spoken_before[k] | sieve.turns[k].addressed
+            present.discard(UNKNOWN)
         verdict = sieve.verdicts.get(i)
         if verdict is not None and verdict.rule not in _FROM_NEIGHBOURS:
             present.add(verdict.speaker)  # "Nor, it's Pri": a caller comes in by speaking

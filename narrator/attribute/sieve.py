@@ -164,6 +164,10 @@ class Sieve:
             tag = self.tags.before(self.segments[introducer].text)
             if tag is not None and tag.speech:
                 tags.append((tag, "before", 0.9))
+        if before is not None and self.segments[before].text.rstrip().endswith((",", ":")):
+            # `said Mrs. Archer, summing it up, "is to go ..."`: narration that leads into
+            # the quote is its tag, whatever the narration after it says.
+            tags.reverse()
         self.found_tags[i] = [tag for tag, _, _ in tags]
         for tag, _, _ in tags:
             excluded |= tag.listeners  # `said she to Charlotte`: not Charlotte

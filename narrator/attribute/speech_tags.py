@@ -264,6 +264,8 @@ class TagReader:
                 continue  # `where Anne was standing`
             if strict and earlier and _is_object_position(earlier[0].text):
                 continue  # `in the absence of Miss Bartlett`, `snubbing George`
+            if _in_aside(tokens, i):
+                continue  # `Fielding, who didn't dislike Miss Derek, replied:`
             end = self._mention_end(text, token)
             following = [t for t in tokens if t.start >= end][:1]
             nxt = following[0].text if following else ""
@@ -368,6 +370,18 @@ class TagReader:
                 if mention is not None:
                     listeners.add(mention.character)
         return Tag(subject.kind, subject.character, subject.gender, True, frozenset(listeners))
+
+
+def _in_aside(tokens: list[_Token], i: int) -> bool:
+    """Whether token i is inside a relative clause set off by a comma (`, who ...`) that
+    has not closed before it."""
+    for j in range(i - 1, 0, -1):
+        word = tokens[j].text
+        if word == ",":
+            return False
+        if word.lower() in ("who", "whom", "whose", "which") and tokens[j - 1].text == ",":
+            return True
+    return False
 
 
 def _negates(word: str) -> bool:
