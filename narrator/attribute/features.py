@@ -32,7 +32,11 @@ _MAX_CANDIDATES: Final = 24
 _TAG_RULES: Final = frozenset(
     {"name-tag", "first-person-tag", "pronoun-tag", "self-identification", "continuation"}
 )
+_NAMING_RULES: Final = _TAG_RULES - {"pronoun-tag"}
+"""Tags that name their speaker; a pronoun tag's speaker is the sieve's guess."""
 _FROM_NEIGHBOURS: Final = frozenset({"turn-taking", "fallback"})
+_GUESSED: Final = _FROM_NEIGHBOURS | {"pronoun-tag"}
+"""Sieve verdicts that are guesses: from the neighbouring turns, or a he or she resolved."""
 """Sieve rules that guess from the neighbouring turns; decoding does that better."""
 
 
@@ -44,11 +48,13 @@ class Evidence:
         self.speaker_of_turn = [t.verdict.speaker if t.verdict else None for t in sieve.turns]
         """The sieve's speaker of each turn (for candidates and conversation membership)."""
         self.evidenced_speaker = [
-            t.verdict.speaker if t.verdict and t.verdict.rule not in _FROM_NEIGHBOURS else None
+            t.verdict.speaker if t.verdict and t.verdict.rule not in _GUESSED else None
             for t in sieve.turns
         ]
         """The same where the sieve read it from the turn's own evidence, not guessed it
-        from its neighbours (a guess there would only echo the sieve's alternation)."""
+        from its neighbours or by resolving a pronoun (features built on a guess only echo
+        the sieve's alternation and salience, and one early mistake runs through an
+        exchange)."""
         self.prior = Counter(s for s in self.speaker_of_turn if s)
         self.total = sum(self.prior.values()) or 1
         self.by_character: dict[str, list[int]] = {}
@@ -66,7 +72,11 @@ class Evidence:
             people = self.participants.setdefault(turn.conversation, Counter())
             for i in turn.quotes:
                 verdict = sieve.verdicts.get(i)
-                if verdict is not None and verdict.rule in _TAG_RULES and verdict.confidence >= 0.7:
+                if (
+                    verdict is not None
+                    and verdict.rule in _NAMING_RULES
+                    and verdict.confidence >= 0.7
+                ):
                     people[verdict.speaker] += 1
             self.addressed_in.setdefault(turn.conversation, Counter()).update(turn.addressed)
         self.scenes = Scenes(sieve.segments, sieve.mentions, sieve.me)
@@ -81,7 +91,7 @@ class Evidence:
             shown |= turn.addressed
             for q in turn.quotes:
                 verdict = sieve.verdicts.get(q)
-                if verdict is not None and verdict.rule in _TAG_RULES:
+                if verdict is not None and verdict.rule in _NAMING_RULES:
                     shown.add(verdict.speaker)
         self._inside: dict[int, list[Mention]] = {}
         self.mention_starts = [m.start for m in sieve.mentions]

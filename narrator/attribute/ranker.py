@@ -229,7 +229,7 @@ def decode(
                 if not scores:
                     continue
                 own = max(scores, key=scores.__getitem__)
-                if own != speaker and math.exp(scores[own]) >= _OWN_TAG:
+                if i != lead[n] and own != speaker and math.exp(scores[own]) >= _OWN_TAG:
                     out[i] = Decision(own, math.exp(scores[own]), links[n])
                     continue
                 probability = _conditional(scores, speaker, before, after, model, around, calls)

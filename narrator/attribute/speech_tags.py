@@ -18,11 +18,13 @@ from narrator.text.english import (
     AUXILIARIES,
     CARRY_ON_VERBS,
     GENDERED_NOUNS,
+    PREPOSITIONS,
     PRONOUN_POSSESSIVES,
     PRONOUNS,
     ROLE_NOUNS,
     SPEECH_NOUNS,
     SPEECH_VERBS,
+    SUBORDINATORS,
     is_verb_like,
     lemma,
 )
@@ -52,18 +54,9 @@ _SKIPPABLE: Final = frozenset(
 """Words that may stand between an inverted speech verb and its subject."""
 _NEW_CLAUSE: Final = frozenset("and but or so then while when as though yet".split())
 """A narration that opens with these after a quote starts a new clause, not a tag."""
-_SUBORDINATORS: Final = frozenset(
-    """where who whom whose which what how why when while as because that if though although
-    since until""".split()
-)
-"""A name just after these is the subject of a subordinate clause, not of the tag."""
 _DETERMINERS: Final = frozenset("the a an his her their this that my our your its".split())
-_PREPOSITIONS: Final = frozenset(
-    """of to with for at in on from about after before behind beside near towards toward
-    upon into onto over under against between among without than like""".split()
-)
 _NEGATIONS: Final = frozenset("not never n't nor".split())
-NOT_SUBJECT_BEFORE: Final = _SUBORDINATORS | _PREPOSITIONS
+NOT_SUBJECT_BEFORE: Final = SUBORDINATORS | PREPOSITIONS
 """A name right after one of these is not the subject of its sentence."""
 _CARRY_ON_MAX_WORDS: Final = 8
 """A sentence introducing the next quote without a colon is short (`Lucy continued.`)."""
@@ -106,7 +99,7 @@ class _Token:
 def _is_object_position(word: str) -> bool:
     """Whether a name right after `word` is an object: after a preposition or a verb."""
     lowered = word.lower()
-    if lowered in _PREPOSITIONS:
+    if lowered in PREPOSITIONS:
         return True
     return word.islower() and lowered not in AUXILIARIES and lowered.endswith(("ed", "ing"))
 
@@ -260,7 +253,7 @@ class TagReader:
             if subject is None:
                 continue
             earlier = [t for t in tokens[:i] if t.text[0].isalpha()][-1:]
-            if strict and earlier and earlier[0].text.lower() in _SUBORDINATORS:
+            if strict and earlier and earlier[0].text.lower() in SUBORDINATORS:
                 continue  # `where Anne was standing`
             if strict and earlier and _is_object_position(earlier[0].text):
                 continue  # `in the absence of Miss Bartlett`, `snubbing George`

@@ -83,6 +83,15 @@ AUXILIARIES: Final = frozenset(
     """is was are were has had have does did do can could will would shall should may
     might must 's 'd 'll""".split()
 )
+SUBORDINATORS: Final = frozenset(
+    """where who whom whose which what how why when while as because that if though although
+    since until""".split()
+)
+"""A name just after these is the subject of a subordinate clause, not of its sentence."""
+PREPOSITIONS: Final = frozenset(
+    """of to with for at in on from about after before behind beside near towards toward
+    upon into onto over under against between among without than like""".split()
+)
 TITLES: Final = frozenset("""mr mrs ms miss dr sir lady lord madam madame master""".split())
 RANKS: Final = frozenset(
     """count countess baron baroness duke duchess prince princess king queen emperor
