@@ -61,6 +61,8 @@ class Evidence:
         self.subject_starts: dict[str, list[int]] = {}
         self.paragraph_of_mention: dict[str, list[int]] = {}
         for mention in sieve.mentions:
+            if mention.pronoun:
+                continue
             self.by_character.setdefault(mention.character, []).append(mention.start)
             self.paragraph_of_mention.setdefault(mention.character, []).append(mention.paragraph)
             if mention.subject:
@@ -363,7 +365,7 @@ class Evidence:
         recent: dict[str, None] = {}
         subjects: dict[str, None] = {}
         for mention in reversed(self.sieve.mentions[max(0, at - 80) : at]):
-            if mention.character == self.sieve.me:
+            if mention.character == self.sieve.me or mention.pronoun:
                 continue
             recent.setdefault(mention.character, None)
             if mention.subject:
