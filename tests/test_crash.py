@@ -195,6 +195,17 @@ def test_sigkill_at_random_points_never_leaves_a_broken_output(tmp_path: Path) -
         assert left == [], f"trial {trial}: processes left running: {left}"
         _check_whole(out, allowed, sizes)
     assert cut >= 20, (cut, finished)  # at least 20 builds were cut short
+    # One more, killed the moment a new clip is in the cache: on a loaded machine every
+    # random trial may have died before its first clip was made.
+    build = _start(project, "--jobs", "2", "--force", output=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while _clips(project) <= clips_before and build.poll() is None:
+        assert time.monotonic() < deadline, "no clip made in two minutes"
+        time.sleep(0.01)
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    assert _wait_gone(build.pid) == []
+    _check_whole(out, allowed, sizes)
     clips_after = _clips(project)
     assert clips_after > clips_before  # killed builds kept the clips they had made
     # --force: a trial that ran to the end (or was killed just after its last rename) left
