@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, TypeVar
 
 from narrator.errors import NarratorError
+from narrator.interrupts import held
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -35,15 +36,18 @@ def write_atomically(output: Path, write: Callable[[Path], T]) -> T:
             f"{output}: is a folder where narrator writes a file",
             "move or rename that folder, then run the command again",
         )
+    temporary: Path | None = None
     try:
-        handle, name = tempfile.mkstemp(
-            dir=output.parent, prefix=f".{output.name}.", suffix=TEMPORARY_SUFFIX
-        )
-    except OSError as exc:
-        raise cannot_write(output.parent, exc) from None
-    os.close(handle)
-    temporary = Path(name)
-    try:
+        # A SIGTERM between making the file and noting it would leave it behind.
+        with held():
+            try:
+                handle, name = tempfile.mkstemp(
+                    dir=output.parent, prefix=f".{output.name}.", suffix=TEMPORARY_SUFFIX
+                )
+            except OSError as exc:
+                raise cannot_write(output.parent, exc) from None
+            temporary = Path(name)
+            os.close(handle)
         result = write(temporary)
         os.chmod(temporary, 0o644)
         # On disk before the rename, so a power cut leaves the old file or the new one.
@@ -51,6 +55,8 @@ def write_atomically(output: Path, write: Callable[[Path], T]) -> T:
             os.fsync(written.fileno())
         os.replace(temporary, output)
     except BaseException as exc:
+        if temporary is None:
+            raise  # no file made: nothing to remove, the error is the folder's
         temporary.unlink(missing_ok=True)
         cause = os_error(exc)
         if cause is not None and cause.errno in _NO_ROOM:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
 EXIT_INTERRUPTED: Final = 130
 EXIT_TERMINATED: Final = 143
@@ -59,10 +60,11 @@ def held_while_loading() -> Iterator[list[int]]:
 
 
 @contextlib.contextmanager
-def held_while_importing() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM while a library loads in the middle of a command (nltk
-    loads `regex`, whose `__del__` swallows a KeyboardInterrupt and lets the build go on);
-    one that came meanwhile is raised as soon as the import is done."""
+def held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM through a stretch that must not be cut in the middle: a
+    library loading (nltk loads `regex`, whose `__del__` swallows a KeyboardInterrupt and
+    lets the build go on), a temporary file made and noted for removal. One that came
+    meanwhile is raised as soon as the stretch is done."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -103,16 +105,22 @@ def forget_interrupt() -> None:
     eval("None")  # a constant: the evaluation itself is the point
 
 
+_HELD: Final = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
 @contextlib.contextmanager
 def held_while_starting_workers() -> Iterator[None]:
-    """Hold Ctrl-C back while worker processes start: they inherit the blocked signal, so
-    one that is still importing cannot die of it with a traceback; `worker_started` then
-    ignores it. The main process gets a Ctrl-C pressed meanwhile once they are started."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    """Hold Ctrl-C and SIGTERM back while worker processes start: they inherit the blocked
+    signals, so one that is still importing cannot die of them with a traceback
+    (`worker_started` then ignores Ctrl-C and lets SIGTERM stop it); and the main process
+    cannot die while it is still handing a starting worker its instructions, which the
+    worker would report with a traceback of its own. The main process gets a signal that
+    came meanwhile once they are started."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
 
 
 def worker_started(parent: int) -> None:
@@ -124,7 +132,7 @@ def worker_started(parent: int) -> None:
     parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool's own way to stop a worker
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
     threading.Thread(
         target=_exit_with, args=(parent,), name="narrator-parent-watch", daemon=True
     ).start()
@@ -145,6 +153,23 @@ def child_options() -> dict[str, Any]:
     if _PRCTL is not None:
         options["preexec_fn"] = _die_with_parent
     return options
+
+
+def start_child(command: Sequence[str], **options: Any) -> subprocess.Popen[bytes]:
+    """`subprocess.Popen` with `child_options`, started with Ctrl-C and SIGTERM held: a
+    Popen interrupted after its child has started leaves that child running (ffmpeg would
+    go on to create the temporary file its caller has already removed), so one that comes
+    meanwhile is raised only once the child is started, and the child stopped first."""
+    process = None
+    try:
+        with held():
+            process = subprocess.Popen(command, **options, **child_options())
+    except BaseException:
+        if process is not None:
+            process.kill()
+            process.wait()
+        raise
+    return process
 
 
 def _load_prctl() -> Any:

