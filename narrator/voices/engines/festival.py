@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import ClassVar, Final
 
 from narrator.errors import EngineError, MissingTool
-from narrator.interrupts import child_options
+from narrator.interrupts import start_child
 from narrator.model import Clip, Gender, Voice, VoiceInfo
 from narrator.voices.engines.speech_text import ascii_speech
 from narrator.voices.engines.tool import TIMEOUT_S, run_tool
@@ -182,12 +182,8 @@ class FestivalEngine:
         # so the marker arrives when the sentence is done.
         stdbuf = shutil.which("stdbuf")
         command = [*([stdbuf, "-oL"] if stdbuf else []), self._binary, "--pipe"]
-        self._process = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            **child_options(),
+        self._process = start_child(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
         )
         return self._process
 
