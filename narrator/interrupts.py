@@ -78,10 +78,14 @@ def held() -> Iterator[None]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-        if signal.SIGTERM in pressed and previous[signal.SIGTERM] is _raise_terminated:
-            raise Terminated
-        if signal.SIGINT in pressed and previous[signal.SIGINT] is signal.default_int_handler:
-            raise KeyboardInterrupt
+        # Each signal that came goes to the handler it would have met: raised as
+        # KeyboardInterrupt or Terminated, or noted by an outer hold (the CLI still loading).
+        for came in sorted(set(pressed), reverse=True):  # SIGTERM before Ctrl-C
+            handler = previous[signal.Signals(came)]
+            if callable(handler):
+                handler(came, None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(came)
 
 
 def exit_if_pressed(pressed: list[int]) -> None:

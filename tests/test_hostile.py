@@ -800,3 +800,13 @@ def test_a_sigterm_as_a_child_starts_stops_the_child(
         interrupts.start_child(["sleep", "30"])
     assert len(started) == 1
     assert started[0].poll() is not None  # stopped and reaped, not left running
+
+
+def test_a_signal_held_while_the_cli_still_loads_is_passed_on_not_lost() -> None:
+    """A child started while the CLI loads holds the signals too: a Ctrl-C that came then
+    reaches the loading hold (and the command stops), instead of being dropped."""
+    with interrupts.held_while_loading() as pressed:
+        with interrupts.held():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.01)
+        assert pressed == [signal.SIGINT]
