@@ -18,7 +18,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
-from narrator.attribute.epithets import described_speakers, epithet_gender, epithet_name
+from narrator.attribute.epithets import (
+    AT_LEAST,
+    epithet_gender,
+    epithet_name,
+    tagged_description,
+)
 from narrator.attribute.name_forms import TITLE_WORDS, gender_of, group_forms, is_short
 from narrator.text.english import SPEECH_VERBS, TITLES, is_verb_like, lemma
 from narrator.text.segment import segment
@@ -110,9 +115,7 @@ def discover(chapters: Sequence[Chapter]) -> list[Found]:
     for chapter in chapters:
         opener: str | None = None
         previous = None
-        segments = segment(chapter)
-        epithets.update(described_speakers(segments))
-        for seg in segments:
+        for seg in segment(chapter):
             after_quote = (
                 previous is not None
                 and previous.kind == "dialogue"
@@ -129,6 +132,9 @@ def discover(chapters: Sequence[Chapter]) -> list[Found]:
                     key = "male" if pronoun.group(1) == "He" else "female"
                     seen[opener].genders[key] = seen[opener].genders.get(key, 0.0) + 1.0
                 opener = _read(seg.text, False, seen, after_quote=after_quote)
+                if after_quote and (described := tagged_description(seg.text)):
+                    epithets[described] += 1  # '"...," said the waiter.'
+
             else:
                 if previous_paragraph != seg.paragraph:
                     # A paragraph that opens with a quote is its speaker's: a "He" after it
@@ -155,7 +161,7 @@ def discover(chapters: Sequence[Chapter]) -> list[Found]:
     found += [
         Found(epithet_name(d), (), epithet_gender(d), n)
         for d, n in epithets.items()
-        if d.casefold() not in named
+        if n >= AT_LEAST and d.casefold() not in named
     ]
     return sorted(_with_listed(found, chapters), key=lambda f: (-f.mentions, f.name))
 
@@ -267,8 +273,8 @@ def _read(
         if acts and opener != name:
             # "When Karim opened his door": the subject's own his or her, before anyone
             # else is named.
-            following = [m.start() for m in _NAME.finditer(text, end)]
-            own = _OWN.search(text, end, following[0] if following else len(text))
+            following = _NAME.search(text, end)
+            own = _OWN.search(text, end, following.start() if following else len(text))
             if own:
                 key = _PRONOUN_GENDER[own.group(1)]
                 evidence.genders[key] = evidence.genders.get(key, 0.0) + 0.5

@@ -2,23 +2,21 @@
 
 `narrator init` lists them beside the named characters (as "The Waiter", the form a cast
 uses for a described speaker, which `said the waiter` then finds), when the text gives
-the same description a speech tag at least twice. The description is the words after
-"the" up to its head noun ("the little old lady", not "the man quietly"); a description
-that is not a person ("the other", "the voice", "the first") is left out.
+the same description a speech tag at least twice (`discover` counts them over the whole
+book). The description is the words after "the" up to its head noun ("the little old
+lady", not "the man quietly"); a description that is not a person ("the other", "the
+voice", "the first") is left out.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import TYPE_CHECKING, Final
 
 from narrator.text.english import GENDERED_NOUNS, SPEECH_VERBS, lemma
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
-    from narrator.model import Gender, Segment
+    from narrator.model import Gender
 
 _AFTER_VERB: Final = re.compile(r"^[\s,;:\u2014-]*([a-z]+)\s+the\s+([a-z][a-z -]*)")
 """`, said the old man quietly`: a speech verb, then "the" and what follows it."""
@@ -38,27 +36,11 @@ _NOT_PEOPLE: Final = frozenset(
     way end time moment pair both each all few many several""".split()
 )
 """Heads of descriptions that are not a speaker."""
-_AT_LEAST: Final = 2
-"""Speech tags a description needs to be listed."""
+AT_LEAST: Final = 2
+"""Speech tags in the whole text a description needs to be listed."""
 
 
-def described_speakers(segments: Iterable[Segment]) -> Counter[str]:
-    """How many speech tags each description heads, as the words after "the"."""
-    counts: Counter[str] = Counter()
-    previous: Segment | None = None
-    for seg in segments:
-        after_quote = (
-            previous is not None
-            and previous.kind == "dialogue"
-            and previous.paragraph == seg.paragraph
-        )
-        if seg.kind == "narration" and after_quote and (found := _tagged(seg.text)):
-            counts[found] += 1
-        previous = seg
-    return Counter({d: n for d, n in counts.items() if n >= _AT_LEAST})
-
-
-def _tagged(text: str) -> str | None:
+def tagged_description(text: str) -> str | None:
     """The description a tag after a quote names as its speaker, if any."""
     inverted = _AFTER_VERB.match(text)
     if inverted and lemma(inverted.group(1)) in SPEECH_VERBS:
