@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from narrator.errors import MissingTool, NarratorError
-from narrator.interrupts import start_child
+from narrator.interrupts import run_child, start_child
 from narrator.model import Clip
 
 with warnings.catch_warnings():
@@ -136,7 +136,7 @@ def measure(
         chain = f"volume={gain_db:.3f}dB,{_limiter()},{chain}"
     command = [ffmpeg(), "-hide_banner", "-nostdin", "-nostats", *source,
                "-af", chain, "-f", "null", "-"]  # fmt: skip
-    done = _completed(command, data)
+    done = run_child(command, data)
     summary = done.stderr.decode("utf-8", "replace").rpartition("Summary:")[2]
     integrated = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
     peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
@@ -274,28 +274,9 @@ def _raise_if_disk_full(said: str, destination: Path) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(destination))
 
 
-def _completed(
-    command: Sequence[str], data: bytes | None = None
-) -> subprocess.CompletedProcess[bytes]:
-    """Run ffmpeg to the end (`data` on its stdin); stopped on any interruption."""
-    process = start_child(
-        command,
-        stdin=subprocess.PIPE if data is not None else subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    with process:
-        try:
-            out, err = process.communicate(data)
-        except BaseException:
-            process.kill()
-            raise
-    return subprocess.CompletedProcess(command, process.returncode, out, err)
-
-
 def _run(command: Sequence[str], failure: str, destination: Path | None = None) -> None:
     _LOGGER.debug("running %s", command)
-    done = _completed(command)
+    done = run_child(command)
     if done.returncode != 0:
         said = done.stderr.decode("utf-8", "replace")
         _LOGGER.debug("ffmpeg said: %s", said)

@@ -176,6 +176,27 @@ def start_child(command: Sequence[str], **options: Any) -> subprocess.Popen[byte
     return process
 
 
+def run_child(
+    command: Sequence[str], data: bytes | None = None, timeout: float | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """Run a child to the end (`data` on its stdin, its output captured), started as
+    `start_child` starts it, and stopped (killed and waited for) on any interruption or
+    when it takes longer than `timeout` seconds (`subprocess.TimeoutExpired`)."""
+    process = start_child(
+        command,
+        stdin=subprocess.PIPE if data is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    with process:
+        try:
+            out, err = process.communicate(data, timeout=timeout)
+        except BaseException:
+            process.kill()
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
 def _load_prctl() -> Any:
     if not sys.platform.startswith("linux"):
         return None

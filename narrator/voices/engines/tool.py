@@ -7,7 +7,7 @@ import subprocess
 from typing import Final
 
 from narrator.errors import EngineError, MissingTool
-from narrator.interrupts import start_child
+from narrator.interrupts import run_child
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -27,24 +27,11 @@ def run_tool(
     one that cannot start is `MissingTool` (with `hint`, how to install it), one that
     hangs or (with `check`) fails is `EngineError`, its message in the debug log."""
     try:
-        process = start_child(
-            command,
-            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        done = run_child(command, stdin, timeout=TIMEOUT_S)
     except OSError as exc:
         raise MissingTool(f"cannot run {tool}: {exc.strerror}", hint) from None
-    with process:
-        try:
-            said, err = process.communicate(stdin, timeout=TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise EngineError(f"{tool} gave no answer in {TIMEOUT_S:.0f} s") from None
-        except BaseException:
-            process.kill()
-            raise
-    done = subprocess.CompletedProcess(command, process.returncode, said, err)
+    except subprocess.TimeoutExpired:
+        raise EngineError(f"{tool} gave no answer in {TIMEOUT_S:.0f} s") from None
     if check and done.returncode != 0:
         _LOGGER.debug("%s %s: %s", tool, command[1:], done.stderr.decode("utf-8", "replace"))
         raise EngineError(
