@@ -11,6 +11,8 @@ characters with at least one quote in `gold.json`):
   of its names or aliases (case and a leading article ignored: "The Hatter" is "Hatter");
 - split: speakers that init made two or more characters of;
 - spurious: init's characters that match no gold character at all (speaker or not);
+- characters named once and never in a speech tag, which `init` lists commented out as
+  minor, are not part of its cast here: they are neither found, split nor spurious;
 - gender right: found speakers whose gold gender is known and init's agrees;
 - named: the same count for the speakers the gold cast names ("Sir Harry Otway"), not
   describes ("The Waiter", "An Old Man", "One Of The Men"); init finds a described speaker
@@ -64,7 +66,8 @@ def score(folder: Path) -> dict[str, float]:
     cast = load_config(folder / "voices.yaml").characters
     speaking = {q["speaker"] for q in gold["quotes"]}
     speakers = [c for c in cast if c.name in speaking]
-    found = discover([ingest(chapter_path)])
+    everyone = discover([ingest(chapter_path)])
+    found = [f for f in everyone if not f.minor]
     matches = {c.name: [f for f in found if _forms(f) & _forms(c)] for c in cast}
     hit = [c for c in speakers if matches[c.name]]
     named = [c for c in speakers if c.name.split()[0].lower() not in _DESCRIBED]
@@ -84,6 +87,7 @@ def score(folder: Path) -> dict[str, float]:
         "split": len(split),
         "spurious": len(spurious),
         "characters": len(found),
+        "minor": len(everyone) - len(found),
         "gendered": len(gendered),
         "gender_right": len(right),
     }
@@ -109,7 +113,8 @@ def main() -> None:
         print(f"{group:12} speakers found {found:.3f} ({t['found']:.0f}/{t['speakers']:.0f}; "
               f"named {named:.3f}, {t['named_found']:.0f}/{t['named']:.0f}), "
               f"gender right {gender:.3f} ({t['gender_right']:.0f}/{t['gendered']:.0f}), "
-              f"split {t['split']:.0f}, spurious {t['spurious']:.0f}")  # fmt: skip
+              f"split {t['split']:.0f}, spurious {t['spurious']:.0f}, "
+              f"minor {t['minor']:.0f}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -413,8 +413,11 @@ def init_command(
     """Write a starter voices.yaml from the characters found in CHAPTERS."""
     from narrator.commands.init import init_config
 
-    found = init_config(_refs(chapters), config_path, engine=engine, force=force)
-    click.echo(f"wrote {config_path}: {len(found)} characters")
+    everyone = init_config(_refs(chapters), config_path, engine=engine, force=force)
+    found = [f for f in everyone if not f.minor]
+    minor = len(everyone) - len(found)
+    also = f" (and {minor} named once, listed commented out)" if minor else ""
+    click.echo(f"wrote {config_path}: {len(found)} characters{also}")
     for character in found[:12]:
         click.echo(f"  {character.name:24} {character.gender:8} {character.mentions:5d} mentions")
     if len(found) > 12:

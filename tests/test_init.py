@@ -195,3 +195,44 @@ def test_speakers_known_by_a_description_are_listed() -> None:
     assert found["The Old Woman"] == ((), "female")
     assert "The Other" not in found
     assert "The Sailor" not in found  # one tag is not enough to list a speaker
+
+
+def test_a_pet_name_said_only_in_dialogue_is_that_characters() -> None:
+    """tests/data/fanfic/recital: Sam calls Lena "Lee" once; the narration never does."""
+    from narrator.text.ingest import ingest
+
+    found = {f.name: f for f in discover([ingest(ROOT / "tests/data/fanfic/recital/chapter.txt")])}
+    assert found["Lena"].aliases == ("Lee",)
+    assert "Lee" not in found
+
+
+def test_a_name_the_narration_uses_is_not_taken_for_a_pet_name() -> None:
+    text = (
+        '"Come here, Lee," said Lena. She waved.\n\n'
+        "Lee walked over. He was slow. Lee sat down by Lena.\n\n"
+        '"Fine," said Lee. He smiled.\n'
+    )
+    found = _found(text)
+    assert {"Lena", "Lee"} <= set(found)
+    assert found["Lena"][0] == ()
+
+
+def test_a_name_said_once_is_listed_commented_out(tmp_path: Path) -> None:
+    text = (
+        '"Stay," said Tess. "Please, Bill."\n\n'
+        "Bill looked at her. He drove back that night.\n\n"
+        '"You think that is funny, Miss Park?" Tess asked. She was cross.\n'
+    )
+    chapter = tmp_path / "c.txt"
+    chapter.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["init", str(chapter), "--config", str(tmp_path / "v.yaml")])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == (
+        f"wrote {tmp_path / 'v.yaml'}: 2 characters (and 1 named once, listed commented out)"
+    )
+    written = (tmp_path / "v.yaml").read_text(encoding="utf-8")
+    assert "  # Miss Park: {gender: female}\n" in written
+    assert [c.name for c in load_config(tmp_path / "v.yaml").characters] == ["Bill", "Tess"]
+    (tmp_path / "v.yaml").write_text(written.replace("  # Miss Park", "  Miss Park"))
+    uncommented = load_config(tmp_path / "v.yaml").characters
+    assert [(c.name, c.gender) for c in uncommented][-1] == ("Miss Park", "female")

@@ -92,11 +92,15 @@ class Found:
     aliases: tuple[str, ...]
     gender: Gender
     mentions: int
+    minor: bool = False
+    """Named once and never in a speech tag: `init` lists it commented out."""
 
 
 @dataclass(slots=True)
 class _Evidence:
     mentions: int = 0
+    narrated: int = 0
+    """Mentions in narration (a name only ever said in dialogue may be a pet name)."""
     inside_sentence: int = 0
     person: int = 0
     speaks: int = 0
@@ -143,17 +147,20 @@ def discover(chapters: Sequence[Chapter]) -> list[Found]:
                 _read(seg.text, True, seen)
     names = [n for n, e in seen.items() if e.person and e.inside_sentence and _named(e)]
     found = []
-    for forms in group_forms(names, {n: seen[n].mentions for n in names}):
+    spoken_only = {n for n in names if not seen[n].narrated}
+    for forms in group_forms(names, {n: seen[n].mentions for n in names}, spoken_only):
         main = max(forms, key=lambda f: (not is_short(f, forms), seen[f].mentions, -len(f)))
         genders: Counter[str] = Counter()
         for form in forms:
             genders.update(seen[form].genders)
+        mentions = sum(seen[f].mentions for f in forms)
         found.append(
             Found(
                 name=main,
                 aliases=tuple(sorted(f for f in forms if f != main)),
                 gender=gender_of(forms, genders),
-                mentions=sum(seen[f].mentions for f in forms),
+                mentions=mentions,
+                minor=mentions < 2 and not any(seen[f].speaks for f in forms),
             )
         )
     # Speakers known by a description ("said the waiter") that no name covers already.
@@ -234,6 +241,7 @@ def _read(
             continue
         evidence = seen.setdefault(name, _Evidence())
         evidence.mentions += 1
+        evidence.narrated += not dialogue
         before = text[:start].rstrip()
         at_start = not before or before[-1] in '.!?"\u201c\u201d:'
         evidence.inside_sentence += not at_start

@@ -16,7 +16,7 @@ from narrator.text.english import NICKNAMES, RANKS, TITLE_GENDERS, TITLES, given
 
 if TYPE_CHECKING:
     from collections import Counter
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Set
 
     from narrator.model import Gender
 
@@ -50,9 +50,12 @@ def _implied(name: str) -> Gender | None:
     return given_name_gender(name.split()[0]) if " " in name else None
 
 
-def group_forms(names: list[str], mentions: Mapping[str, int]) -> list[set[str]]:
+def group_forms(
+    names: list[str], mentions: Mapping[str, int], spoken_only: Set[str] = frozenset()
+) -> list[set[str]]:
     """Forms whose name words contain one another, titles agreeing, are one character;
-    a lone word that several characters share (a family name) stays apart."""
+    a lone word that several characters share (a family name) stays apart. `spoken_only`:
+    forms the text uses only in dialogue, which may be pet names (see `_short_forms`)."""
     groups: list[set[str]] = []
     for name in sorted(names, key=lambda n: (-len(_core(n)), -mentions[n])):
         core = _core(name)
@@ -66,7 +69,7 @@ def group_forms(names: list[str], mentions: Mapping[str, int]) -> list[set[str]]
             fitting[0].add(name)
         else:
             groups.append({name})
-    return _short_forms(groups)
+    return _short_forms(groups, spoken_only)
 
 
 def is_short(name: str, forms: set[str]) -> bool:
@@ -82,9 +85,12 @@ def _shortens(short: str, word: str) -> bool:
     return word.startswith(short) or word.lower() in NICKNAMES.get(short.lower(), ())
 
 
-def _short_forms(groups: list[set[str]]) -> list[set[str]]:
+def _short_forms(groups: list[set[str]], spoken_only: Set[str]) -> list[set[str]]:
     """A one-word name that shortens exactly one other character's name is its short form
-    ("Mer" of Meredith, "Pri" of Priya, "Teddy" of Theo)."""
+    ("Mer" of Meredith, "Pri" of Priya, "Teddy" of Theo). A name only ever said in
+    dialogue that begins like exactly one character's given name is that character's pet
+    name ("I'm serious, Lee" to Lena, "Katie" to Kathleen): a person of the story is named
+    in its narration too."""
     merged = [set(group) for group in groups]
     for group in list(merged):
         if len(group) != 1:
@@ -98,10 +104,29 @@ def _short_forms(groups: list[set[str]]) -> list[set[str]]:
             if other is not group
             and any(_shortens(short, word) for name in other for word in _core(name))
         ]
+        if not longer and short in spoken_only and short not in _FEMALE_KIN | _MALE_KIN:
+            longer = [
+                other
+                for other in merged
+                if other is not group and any(_pet_name(short, name) for name in other)
+            ]
         if len(longer) == 1:
             longer[0].add(short)
             merged.remove(group)
     return merged
+
+
+def _pet_name(short: str, name: str) -> bool:
+    """Whether `short` (four letters at most) may be a pet name made from the given name
+    that `name` opens with: it shares that name's first two letters ("Lee" of Lena, "Kat"
+    of Katherine, "Evie" of Evelyn); a surname ("Mrs. Jones") gives none."""
+    given = name.split()[0]
+    return (
+        title_of(name) is None
+        and len(short) <= 4
+        and len(short) < len(given)
+        and given[:2] == short[:2]
+    )
 
 
 def _compatible(a: str, b: str) -> bool:

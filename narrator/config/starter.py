@@ -19,9 +19,12 @@ def starter_config(
     voices: Mapping[str, Voice],
     engine: str | None,
     sources: Sequence[ChapterRef],
+    *,
+    minor: Sequence[Character] = (),
 ) -> str:
     """voices.yaml text for a cast found in the text, with every chosen voice written out
-    (so each can be tweaked) and each character's mention count as a comment."""
+    (so each can be tweaked) and each character's mention count as a comment; `minor`
+    names (named once in the text) follow as comments, ready to uncomment."""
     lines = [
         f"# Written by `narrator init {' '.join(str(p) for p in sources)}`.",
         "# The characters found in the text, most mentioned first, with the voices chosen",
@@ -37,6 +40,9 @@ def starter_config(
         lines.append(f"    aliases: {_scalar(list(character.aliases))}")
         lines.append(f"    gender: {character.gender}")
         lines += ["  " + line for line in _voice_lines(voices[character.name], engine is None)]
+    if minor:
+        lines.append("  # Named once only (uncomment a line to give that name a voice):")
+        lines += [f"  # {_scalar(c.name)}: {{gender: {c.gender}}}" for c in minor]
     return "\n".join(lines) + "\n"
 
 
