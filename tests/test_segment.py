@@ -128,6 +128,16 @@ def test_quoted_names_titles_and_labels_are_narration() -> None:
     assert _dialogue(text) == ["That's quite enough!"]
 
 
+def test_a_quote_that_calls_something_by_a_name_is_narration() -> None:
+    text = (
+        'He read a novel called "Middlemarch" on the train. She called him "child" in a '
+        'pretty way, and wore what was then called a "Josephine look."\n\n'
+        'At the gate he called "Rachael!" and she turned. Then she called out "Wait for me" '
+        "and ran.\n"
+    )
+    assert _dialogue(text) == ["Rachael!", "Wait for me"]
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -43,6 +43,8 @@ QUOTE_MARKS: Final = DOUBLE.marks + SINGLE.marks
 _WORDS: Final = re.compile(r"[A-Za-z]+")
 _SPEECH_VERB_REACH: Final = 4
 """How many words before a quote a speech verb may stand (`said to herself "..."`)."""
+_CALL_OUT: Final = frozenset({"out", "back", "up", "after", "across", "down", "over", "to"})
+"""Words after "called" that make it a call ("called out", "called after him")."""
 _MENTION_MAX_WORDS: Final = 6
 """Titles, labels and scare quotes are short; a longer quote run into a sentence is speech."""
 _UNSPOKEN: Final = re.compile(
@@ -184,9 +186,22 @@ def _is_mention(text: str, start: int, quote: Quote) -> bool:
     for stop in ".,;:!?()\u2014\u2013" + QUOTE_MARKS:
         clause_start = max(clause_start, text.rfind(stop, clause_start, cursor) + 1)
     words = _WORDS.findall(text, clause_start, cursor)[-_SPEECH_VERB_REACH:]
-    if any(lemma(word) in SPEECH_VERBS or word.lower() in SPEECH_NOUNS for word in words):
+    spoken = [
+        k for k, word in enumerate(words)
+        if lemma(word) in SPEECH_VERBS or word.lower() in SPEECH_NOUNS
+    ]  # fmt: skip
+    # `called "Rachael!"`: a name exclaimed or asked is called out, not named.
+    plain = text[quote.open_mark + 1 : quote.end].rstrip()[-1:] not in "!?"
+    if spoken and not (plain and _names(words[spoken[-1] :])):
         return False
     return len(_WORDS.findall(text, quote.open_mark, quote.end)) <= _MENTION_MAX_WORDS
+
+
+def _names(words: list[str]) -> bool:
+    """Whether the words before a quote, from its nearest speech verb on, name what the
+    quote holds rather than say it: `a novel called "Middlemarch"`, `called her "child"`,
+    `what was then called a "Josephine look"`; not `called out "Stop!"`."""
+    return lemma(words[0]) == "call" and not _CALL_OUT & {w.lower() for w in words[1:]}
 
 
 def _is_reading(text: str, quote: Quote, style: QuoteStyle) -> bool:
