@@ -56,6 +56,25 @@ def test_a_bare_family_name_entry_is_the_person_it_belongs_to() -> None:
     assert _names(index, '"Now," said Bounderby.') == [("Bounderby", "Josiah Bounderby")]
 
 
+def test_a_bare_family_name_is_the_man_who_bears_it_not_his_wife() -> None:
+    index = NameIndex(
+        (
+            Character("Josiah Bounderby", ("Mr. Bounderby",), "male"),
+            Character("Louisa Bounderby", ("Louisa", "Mrs. Bounderby"), "female"),
+        )
+    )
+    index.seen("Louisa Bounderby", 90)
+    assert _names(index, '"Now," said Bounderby.') == [("Bounderby", "Josiah Bounderby")]
+    assert _names(index, "said Mrs. Bounderby") == [("Mrs. Bounderby", "Louisa Bounderby")]
+    # Between two men who share it, the one named last.
+    brothers = (Character("Edward Ferrars", (), "male"), Character("Robert Ferrars", (), "male"))
+    index = NameIndex((*brothers, Character("Fanny Ferrars", (), "female")))
+    index.seen("Edward Ferrars", 10)
+    index.seen("Robert Ferrars", 50)
+    index.seen("Fanny Ferrars", 90)
+    assert index.mentions("Ferrars said")[0].character == "Robert Ferrars"
+
+
 def test_vocatives_and_standing() -> None:
     index = NameIndex(CAST)
     assert addressed("Adela, come here!", index) == {"Adela Quested"}

@@ -121,6 +121,18 @@ class NameIndex:
             owners = {o for o, w in words.items() if name in w and o != name and o not in hollow}
             forms.setdefault(_key(name), owners)
         self._forms = forms
+        surnames: dict[str, set[str]] = {}
+        for character in characters:
+            for label in (character.name, *character.aliases):
+                if len(label.split()) > 1:
+                    surnames.setdefault(_key(label.split()[-1]), set()).add(character.name)
+        self._men_by_surname = {
+            key: {o for o in owners if self.gender[o] == "male"}
+            for key, owners in surnames.items()
+            if len(owners) > 1
+        }
+        """A family name several characters share, and the men among them: a bare family
+        name ("said Bounderby") is a man's, not his wife's or sister's."""
         self.surface = {key: sorted(owners) for key, owners in forms.items()}
         """Every name form (case-folded) and who it may name."""
         # Names that are descriptions ("The Waiter", "An Old Man"), by what follows the
@@ -229,6 +241,9 @@ class NameIndex:
             return None
         if len(owners) == 1:
             return next(iter(owners))
+        men = self._men_by_surname.get(_key(written), set()) & owners
+        if men:
+            owners = men
         # Shared: the one named most recently, else the one listed first in the cast.
         return max(owners, key=lambda o: (self.last_seen.get(o, -1), -self._order[o]))
 
