@@ -61,6 +61,20 @@ def test_a_description_tag_names_the_cast_member_of_that_description() -> None:
     ]
 
 
+def test_a_description_of_one_standing_is_not_given_to_someone_of_another() -> None:
+    cast = (
+        Character("Adela Quested", ("Miss Quested",), "female"),
+        Character("Mrs. Moore", (), "female"),
+        Character("Ronny", (), "male"),
+    )
+    text = (
+        "Miss Quested came in with Ronny. Mrs. Moore looked up from her cards and smiled.\n\n"
+        '"Now look here," said the logical girl.'
+    )
+    # The rule itself reads "the girl" as Miss Quested, not the Mrs. named last.
+    assert _spoken(text, cast)[-1][1:] == ("Adela Quested", "description-tag")
+
+
 def test_pronoun_tag_resolves_by_gender() -> None:
     text = 'Alex and Izzie sit down. Izzie pours coffee.\n\n"Drink," she tells him.'
     assert _spoken(text) == [("Drink,", "Izzie", "pronoun-tag")]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Final
 from narrator.attribute.cues import addressed, names_self, on_the_phone
 from narrator.attribute.first_person import first_person_narrator
 from narrator.attribute.reading import read_mentions
-from narrator.attribute.speech_tags import Tag, TagReader
+from narrator.attribute.speech_tags import Role, Tag, TagReader
 from narrator.attribute.turns import Turn, Verdict, settle
 from narrator.model import UNKNOWN, Gender, Segment
 
@@ -203,7 +203,8 @@ class Sieve:
         elif tag.kind == "description" and tag.character is not None:
             speaker, confidence = tag.character, 0.8  # or a named character so described
         elif tag.kind in ("pronoun", "description") and tag.gender is not None:
-            resolved = self._resolve(tag.gender, quote, excluded, previous)
+            role = tag.role if tag.kind == "description" else None
+            resolved = self._resolve(tag.gender, quote, excluded, previous, role)
             if resolved is not None:
                 speaker, confidence = resolved
                 if tag.kind == "description":
@@ -275,9 +276,16 @@ class Sieve:
     # -- pronouns and salience -------------------------------------------------
 
     def _resolve(
-        self, gender: Gender, quote: int, excluded: set[str], previous: str | None
+        self,
+        gender: Gender,
+        quote: int,
+        excluded: set[str],
+        previous: str | None,
+        role: Role | None = None,
     ) -> tuple[str, float] | None:
-        """The character a he/she in a tag of `quote` most likely means, and how sure."""
+        """The character a he/she in a tag of `quote` most likely means, and how sure; a
+        description's `role` ("the girl": a maiden) rules out those of another standing
+        (a Mrs.)."""
         seg = self.segments[quote]
         adjacent = self._previous_adjacent(seg.paragraph)
 
@@ -286,6 +294,7 @@ class Sieve:
                 self.cast.gender.get(name, "unknown") in (gender, "unknown")
                 and name not in excluded
                 and name != self.me
+                and (role is None or self.cast.standing.get(name) in (None, role))
             )
 
         # Characters of this paragraph's narration before the quote, subjects first;
