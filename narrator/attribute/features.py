@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections import Counter
 from typing import TYPE_CHECKING, Final
 
@@ -23,12 +24,14 @@ from narrator.model import UNKNOWN
 if TYPE_CHECKING:
     from narrator.attribute.names import Mention
     from narrator.attribute.sieve import Sieve
+    from narrator.model import Gender
 
 _WINDOW_TURNS: Final = 6
 _WINDOW_PARAGRAPHS: Final = 30
 _EDGE: Final = 60
 """Mentions taken from the end of the paragraph before, the start of the one after."""
 _MAX_CANDIDATES: Final = 24
+_HE_SHE: Final = re.compile(r"(He|She)\b")
 _TAG_RULES: Final = frozenset(
     {"name-tag", "first-person-tag", "pronoun-tag", "self-identification", "continuation"}
 )
@@ -103,6 +106,16 @@ class Evidence:
         for mention in sieve.mentions:
             self.mentions_by_paragraph.setdefault(mention.paragraph, []).append(
                 (mention.start, mention.character, mention.subject)
+            )
+        # Paragraphs of narration alone that open with "He" or "She": their gender.
+        self.opens_with_pronoun: dict[int, Gender] = {}
+        spoken = {seg.paragraph for seg in sieve.segments if seg.kind == "dialogue"}
+        for seg in sieve.segments:
+            if seg.paragraph in spoken or seg.paragraph in self.opens_with_pronoun:
+                continue
+            opener = _HE_SHE.match(seg.text)
+            self.opens_with_pronoun[seg.paragraph] = (
+                ("male" if opener.group(1) == "He" else "female") if opener else "unknown"
             )
 
     def _near(self, paragraph: int, start: int) -> list[tuple[int, str, bool]]:
@@ -261,6 +274,11 @@ class Evidence:
                 f["previous_paragraph"] = 1.0
                 if subject:
                     f["previous_paragraph_subject"] = 1.0
+        # "He held out his hand." before the quote: the one man of the conversation.
+        for offset, label in ((-1, "previous"), (1, "next")):
+            opener = self.opens_with_pronoun.get(seg.paragraph + offset, "unknown")
+            if opener != "unknown" and self._only_fitting(i, opener) == name:
+                f[f"{label}_paragraph_opens_with_his_pronoun"] = 1.0
         following = self.mentions_by_paragraph.get(seg.paragraph + 1, [])
         if following and following[0][1] == name and following[0][2]:
             f["next_paragraph_opens_with"] = 1.0  # often the listener reacting
