@@ -236,3 +236,16 @@ def test_a_name_said_once_is_listed_commented_out(tmp_path: Path) -> None:
     (tmp_path / "v.yaml").write_text(written.replace("  # Miss Park", "  Miss Park"))
     uncommented = load_config(tmp_path / "v.yaml").characters
     assert [(c.name, c.gender) for c in uncommented][-1] == ("Miss Park", "female")
+
+
+def test_a_patronymic_or_a_womans_name_ending_gives_the_gender_no_pronoun_gives() -> None:
+    text = (
+        '"Come," said Alexis Ivanovitch. "Come," said Potapitch. "Go," said Nastasia.\n\n'
+        "Later Alexis Ivanovitch and Potapitch and Nastasia and Polina Alexandrovna sat.\n\n"
+        '"Stay," said Polina Alexandrovna, and Nastasia laughed.\n'
+    )
+    found = _found(text)
+    assert found["Alexis Ivanovitch"][1] == "male"
+    assert found["Potapitch"][1] == "male"
+    assert found["Polina Alexandrovna"][1] == "female"
+    assert found["Nastasia"][1] == "female"

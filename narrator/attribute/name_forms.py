@@ -25,6 +25,22 @@ _MALE_KIN: Final = frozenset({"Grandpa", "Gramps", "Grandad", "Granddad", "Uncle
 """Kinship words used as names ("Gran said"): their gender is the word's."""
 TITLE_WORDS: Final = TITLES | TITLE_GENDERS.keys() | RANKS | {"cousin"}
 """Words that, opening a longer name, are its title ("Major Callendar", "Aunt Chloe")."""
+_PATRONYMICS: Final[tuple[tuple[str, Gender], ...]] = (
+    ("vitch", "male"),
+    ("vich", "male"),
+    ("itch", "male"),
+    ("ovna", "female"),
+    ("evna", "female"),
+)
+"""Russian patronymics as English translations spell them (Alexis Ivanovitch, Potapitch,
+Polina Alexandrovna): a man's or a woman's whatever the pronouns near them."""
+_GIVEN_NAME_ENDINGS: Final[tuple[tuple[str, Gender], ...]] = (
+    ("ia", "female"),
+    ("ette", "female"),
+    ("elle", "female"),
+)
+"""Endings of given names that are nearly always a woman's (Nastasia, Theodosia, Odette,
+Danielle), for a name that neither the census list nor any pronoun settles."""
 _MATRONS: Final = frozenset({"mrs", "madame", "mme"})
 _MAIDENS: Final = frozenset({"miss", "mlle", "mademoiselle"})
 
@@ -146,13 +162,15 @@ def _compatible(a: str, b: str) -> bool:
 
 
 def gender_of(forms: set[str], genders: Counter[str]) -> Gender:
-    """A title's or kinship word's sex, else the pronouns' verdict, else the given name's."""
+    """A title's, kinship word's or patronymic's sex, else the given name's, else the
+    pronouns' verdict, else what the given name's ending says."""
     titled = {g for f in forms if (t := title_of(f)) and (g := TITLE_GENDERS.get(t))}
     words = {w for f in forms for w in f.split()}
     if words & _FEMALE_KIN:
         titled.add("female")
     if words & _MALE_KIN:
         titled.add("male")
+    titled |= {g for w in words for ending, g in _PATRONYMICS if w.endswith(ending)}
     if len(titled) == 1:
         return titled.pop()
     given = {g for f in forms if (g := given_name_gender(f.split()[0])) and not title_of(f)}
@@ -163,4 +181,8 @@ def gender_of(forms: set[str], genders: Counter[str]) -> Gender:
         return "female"
     if male > female:
         return "male"
-    return "unknown"
+    endings = {
+        g for f in forms if not title_of(f)
+        for ending, g in _GIVEN_NAME_ENDINGS if f.split()[0].endswith(ending)
+    }  # fmt: skip
+    return endings.pop() if len(endings) == 1 else "unknown"
