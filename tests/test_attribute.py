@@ -164,6 +164,17 @@ def test_narration_leading_into_a_quote_is_its_tag_whatever_follows_it() -> None
     assert [s for _, s, _ in _spoken(text)] == ["Meredith", "Meredith"]
 
 
+def test_a_quote_whose_own_evidence_is_someone_else_leaves_its_paragraphs_speaker() -> None:
+    """The second quote of a paragraph follows an action of a woman ("She raised her
+    hand"), not the man tagged before it."""
+    cast = (Character("Bill", (), "male"), Character("Madame Lecomte", (), "female"))
+    text = (
+        '"Grand woman," Bill said.\n\n"You have got the world here all right," Bill said to '
+        'Madame Lecomte. She raised her hand. "Oh, my God!"\n\n"You will be rich."\n'
+    )
+    assert [s for _, s, _ in _spoken(text, cast)][:3] == ["Bill", "Bill", "Madame Lecomte"]
+
+
 def test_same_paragraph_quotes_share_a_speaker() -> None:
     text = '"Wait," Izzie says. She takes a breath. "Please wait."'
     assert [s for _, s, _ in _spoken(text)] == ["Izzie", "Izzie"]
