@@ -249,3 +249,12 @@ def test_a_patronymic_or_a_womans_name_ending_gives_the_gender_no_pronoun_gives(
     assert found["Potapitch"][1] == "male"
     assert found["Polina Alexandrovna"][1] == "female"
     assert found["Nastasia"][1] == "female"
+
+
+def test_the_one_addressed_who_answers_with_a_pronoun_tag_has_that_gender() -> None:
+    text = (
+        '"Good morning," said Lucy. She waved at the gardener.\n\n'
+        '"Is that house to let again, Powell?" she called.\n\n'
+        '"Yes, miss," he replied.\n\n"And the hood, Powell?"\n\n"Fixed, miss," he said.\n'
+    )
+    assert _found(text)["Powell"][1] == "male"

@@ -79,6 +79,8 @@ _OWN: Final = re.compile(
     r"[a-z]))\b"
 )
 """His, himself, herself, and "her" before a noun ("her face"; not "told her that")."""
+_PRONOUN_TAG: Final = re.compile(r"[\s,]*(he|she)\s+([a-z]+)\b", re.IGNORECASE)
+"""A speech tag whose subject is a pronoun: '"Yes, miss," he replied.'"""
 _OWN_IN_TAG: Final = re.compile(r"\b(his|her|himself|herself|he|she)\b")
 """In a speech tag ('"...," Priya said, like she had been running') a subject pronoun
 after the name is hers too."""
@@ -119,6 +121,7 @@ def discover(chapters: Sequence[Chapter]) -> list[Found]:
     for chapter in chapters:
         opener: str | None = None
         previous = None
+        called: dict[int, list[str]] = {}  # paragraph -> names its dialogue addresses
         for seg in segment(chapter):
             after_quote = (
                 previous is not None
@@ -138,13 +141,20 @@ def discover(chapters: Sequence[Chapter]) -> list[Found]:
                 opener = _read(seg.text, False, seen, after_quote=after_quote)
                 if after_quote and (described := tagged_description(seg.text)):
                     epithets[described] += 1  # '"...," said the waiter.'
+                answer = _PRONOUN_TAG.match(seg.text) if after_quote else None
+                asked = called.get(seg.paragraph - 1, [])
+                if answer and lemma(answer.group(2)) in SPEECH_VERBS and len(set(asked)) == 1:
+                    # '"Is the house to let, Powell?"' - '"Yes, miss," he replied.'
+                    key = _PRONOUN_GENDER[answer.group(1).lower()]
+                    evidence = seen[asked[0]].genders
+                    evidence[key] = evidence.get(key, 0.0) + 0.5
 
             else:
                 if previous_paragraph != seg.paragraph:
                     # A paragraph that opens with a quote is its speaker's: a "He" after it
                     # is the speaker, not whoever opened the narration before.
                     opener = None
-                _read(seg.text, True, seen)
+                _read(seg.text, True, seen, called=called.setdefault(seg.paragraph, []))
     names = [n for n, e in seen.items() if e.person and e.inside_sentence and _named(e)]
     found = []
     spoken_only = {n for n in names if not seen[n].narrated}
@@ -229,11 +239,17 @@ def _mentions(name: str, chapters: Sequence[Chapter]) -> int:
 
 
 def _read(
-    text: str, dialogue: bool, seen: dict[str, _Evidence], *, after_quote: bool = False
+    text: str,
+    dialogue: bool,
+    seen: dict[str, _Evidence],
+    *,
+    after_quote: bool = False,
+    called: list[str] | None = None,
 ) -> str | None:
     """Count the names in one segment; the name opening it, if any. `after_quote`: the
     segment follows a quote in its paragraph, so a name opening it with a speech verb is a
-    speech tag ("...," Izzie said), as sure a sign of a person as a name mid-sentence."""
+    speech tag ("...," Izzie said), as sure a sign of a person as a name mid-sentence.
+    `called`: where the names a quote addresses are added."""
     opener = None
     for match in _NAME.finditer(text):
         name, start = _strip_common(match.group(), match.start())
@@ -263,6 +279,8 @@ def _read(
                 "", ",", "!", "?", ".",
             ):  # fmt: skip
                 evidence.person += 1
+                if called is not None:
+                    called.append(name)
             continue
         possessive = text[end : end + 1] in ("'", "\u2019")
         after_words = [] if possessive else _WORD.findall(text[end : end + 30])
