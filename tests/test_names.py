@@ -75,6 +75,12 @@ def test_a_bare_family_name_is_the_man_who_bears_it_not_his_wife() -> None:
     assert index.mentions("Ferrars said")[0].character == "Robert Ferrars"
 
 
+def test_a_rank_before_another_name_is_not_the_one_of_that_rank_in_the_cast() -> None:
+    index = NameIndex((Character("Colonel Brandon", (), "male"),))
+    text = "It is from you, Colonel. And Colonel Forster came in. Colonel said so."
+    assert _names(index, text) == [("Colonel", "Colonel Brandon"), ("Colonel", "Colonel Brandon")]
+
+
 def test_vocatives_and_standing() -> None:
     index = NameIndex(CAST)
     assert addressed("Adela, come here!", index) == {"Adela Quested"}

@@ -197,6 +197,8 @@ class NameIndex:
                     reach += 1
                 for last in range(reach - 1, k - 1, -1):
                     written = _trimmed_name(text[start : words[last][1]])
+                    if _key(written) in RANKS and _name_goes_on(text, words, last, reach):
+                        break  # "Colonel Forster" is not the cast's Colonel Brandon
                     owner = self._owner(written) if written else None
                     if owner is not None:
                         match = (last, written, owner)
@@ -249,6 +251,14 @@ class NameIndex:
 
     def is_shared(self, written: str) -> bool:
         return len(self._forms.get(_key(written), ())) > 1
+
+
+def _name_goes_on(text: str, words: list[tuple[int, int]], last: int, reach: int) -> bool:
+    """Whether the run of words goes on past word `last` with another capitalised word of
+    the same name ("Colonel Forster"; not "Colonel. And", "Colonel said")."""
+    if last + 1 >= reach or text[words[last][1] - 1] == ".":
+        return False
+    return text[words[last + 1][0]].isupper()
 
 
 def _words(character: Character) -> list[str]:
