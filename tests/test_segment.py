@@ -146,10 +146,32 @@ def test_a_quote_that_calls_something_by_a_name_is_narration() -> None:
         'It read: "Stopped night San Sebastian."',
         '"Prizes! Prizes!" they all cried.',
         '"So you did, old fellow!" said the others.',
+        'Her eyes said: "You see why Mamma brought me."',
+        '"You see," her attitude expressed, "how little I care."',
+        '"Mademoiselle," the document ran, "certain circumstances compel me."',
+        'The theory ran: "All natives are criminals at heart."',
+        '"Boum" is the sound as far as one can tell.',
+        '"The purdah must go," was their burden.',
+        'Some others said, "I did not think it of him."',
+        '"Any doubt?" almost shrieked the rest.',
+        'He was wont to say that "now his sister was up in the world."',
     ],
 )
 def test_imagined_written_and_chorus_lines_are_narration(text: str) -> None:
     assert _dialogue(text) == []
+
+
+def test_a_look_beside_a_speaker_does_not_silence_them() -> None:
+    text = (
+        'Aziz after another silence said, "Why are you not married?"\n\n'
+        'She glanced at him with laughing eyes and said: "What do you think of me?"\n'
+    )
+    assert _dialogue(text) == ["Why are you not married?", "What do you think of me?"]
+
+
+def test_a_quoted_title_in_capitals_under_a_chapter_number_is_narration() -> None:
+    text = 'XII\n\n"ALL THE WORLD\'S A STAGE"\n\nKitty came in.\n\n"HELP!"\n'
+    assert _dialogue(text) == ["HELP!"]
 
 
 def test_a_letter_in_quoted_paragraphs_is_narration() -> None:

@@ -21,7 +21,7 @@ import itertools
 import logging
 import re
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from narrator.model import NARRATOR, UNKNOWN, Chapter, Kind, Paragraph, Segment
 from narrator.text.english import SPEECH_NOUNS, SPEECH_VERBS, lemma
@@ -36,6 +36,9 @@ from narrator.text.quotes import (
     find_quotes,
 )
 from narrator.text.sentences import sentence_spans
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -55,26 +58,71 @@ _UNSPOKEN: Final = re.compile(
     r"|(?:well|easy|no\s+use|useless|pointless)\s+(?:to\s+say|saying)"
     r"|(?:might|would|could|should|must)\s+have\s+(?:said|quoted|asked|answered|replied)"
     r"|(?:nearly|almost|never)\s+(?:\w+\s+){0,3}?(?:said|saying|asked|answered)"
-    r"|(?:he|she|they|I)\s+meant|(?:seemed|appeared)\s+to\s+say)\W*$",
+    r"|(?:he|she|they|I)\s+meant|(?:seemed|appeared)\s+to\s+say"
+    r"|\b(?:say|says|said|saying|declare|declared|declaring|remark|remarked)\s+that)\W*$",
     re.IGNORECASE,
 )
-"""What comes before imagined speech: `as much as to say, "..."`, `She nearly said, "..."`."""
+"""What comes before imagined or reported speech: `as much as to say, "..."`, `She nearly
+said, "..."`, `saying that "..."`."""
 _WRITTEN: Final = re.compile(
-    r"(?:\b(?:it|which|that|this)\s+(?:read|reads|ran|runs)\s*[:,]?"
+    r"(?:\b(?:it|which|that|this|document|letter|note|telegram|message)\s+(?:read|reads|ran|runs)"
+    r"\s*[:,]?"
     r"|\b(?:card|postcard|telegram|wire|sign|notice|banner|inscription|label|address|tune"
     r"|headline|poster|placard|epitaph|motto|legend)\b(?:\s+[\w,]+){0,4}\s*:"
     r")\s*$",
     re.IGNORECASE,
 )
-"""What comes before written words: `It read: "..."`, `a card from Budapest: "..."`."""
+"""What comes before written words: `It read: "..."`, `a card from Budapest: "..."`,
+`"Mademoiselle," the document ran, "..."`."""
+_MUTE: Final = (
+    r"(?:eyes|look|looks|glance|face|smile|gesture|attitude|expression|manner|silence|shrug"
+    r"|nod|document|letter|note|telegram|message)"
+)
+_SUMMED: Final = (
+    r"(?:was|is)\s+(?:the|a|an|its|his|her|their)\s+(?:\w+\s+)?"
+    r"(?:sound|noise|burden|motto|refrain|saying|maxim|creed|formula|quotation)\b"
+)
+"""A quote named for what it is: `"Boum" is the sound`, `"..." was their burden`."""
+_MUTE_BEFORE: Final = re.compile(
+    r"\b(?:her|his|their|its|my|your|the)\s+(?:\w+\s+)?"
+    + _MUTE
+    + r"\s+(?:\w+ly\s+)?(?:said|says|asked|expressed|signified|seemed\s+to\s+say)\s*[:,]?\s*$"
+    r"|\b(?:notion|theory|attitude|idea|motto|creed|maxim|burden)\s+(?:was|ran|is|runs)\s*[:,]?\s*$"
+    r"|\b" + _SUMMED + r"\s*[:,]?\s*$",
+    re.IGNORECASE,
+)
+"""What comes before words no one says aloud: a look or gesture "saying" them (`Her eyes
+said: "..."`), a view summed up (`The theory ran: "..."`, `His attitude was, "..."`)."""
+_MUTE_AFTER: Final = re.compile(
+    r"^[\s,]*(?:(?:her|his|their|its|my|your|the)\s+(?:\w+\s+)?"
+    + _MUTE
+    + r"\s+(?:said|says|expressed|asked|ran|read|seemed\s+to\s+say)\b|"
+    + _SUMMED
+    + ")",
+    re.IGNORECASE,
+)
+"""A tag after a quote whose "speaker" is a look, gesture or document (`"You see," her
+attitude expressed`, `"Mademoiselle," the document ran`), or that says what the quote is
+(`"Pomper, pomper," was the sound`)."""
 _CHORUS: Final = re.compile(
-    r"^[\s,\u2014\u2013-]*(?:(?P<verb>[a-z]+)\s+)?"
-    r"(?:they(?:\s+(?:all|both))?|the\s+others|all\s+of\s+them|both\s+of\s+them|everyone"
+    r"^[\s,\u2014\u2013-]*(?:(?:almost|nearly|\w+ly)\s+)?(?:(?P<verb>[a-z]+)\s+)?"
+    r"(?:they(?:\s+(?:all|both))?|the\s+others|the\s+rest|all\s+of\s+them|both\s+of\s+them|everyone"
     r"|everybody|(?:quite\s+)?a\s+chorus(?:\s+of\s+\w+)?|the\s+(?:crowd|company|voices|others"
     r"|ladies|gentlemen|men|women|children|girls|boys|soldiers|guests|servants|jury))\b"
     r"(?:\s+(?P<after>[a-z]+))?(?:\s+(?P<third>[a-z]+))?"
 )
-"""A speech tag with a plural subject right after a quote: `they both cried`, `said the others`."""
+"""A speech tag with a plural subject right after a quote: `they both cried`, `said the others`,
+`almost shrieked the rest`."""
+_CHORUS_BEFORE: Final = re.compile(
+    r"\b(?:some\s+others|others|a\s+few|the\s+rest|(?:his|her|their)\s+companions|every\s+tongue"
+    r"|everyone|everybody|they\s+all)(?:\s+\w+){0,3}?\s+(?:said|say|saying|cried|called\s+out"
+    r"|whispered|whispering|shouted|asked)\s*[:,]?\s*$",
+    re.IGNORECASE,
+)
+"""A group saying a line, before it: `Some others said, "..."`, `a few who dared to say,
+"..."`, `his companions called out, "..."`."""
+_HEADING: Final = re.compile(r"^(?:(?:CHAPTER|Chapter|BOOK|Book|PART|Part)\s+)?[IVXLC\d]+\.?$")
+"""A chapter number on its own line."""
 _SALUTATION: Final = re.compile(r"^(?:My\s+)?(?:Dear|Dearest|Darling)\s+[A-Z][^.!?]{0,40},$")
 _CLOSING: Final = re.compile(
     r"^(?:Yours|Your\s|Believe\s+me|Ever\s|Sincerely|Affectionately|Faithfully|With\s+love"
@@ -104,6 +152,7 @@ def segment(chapter: Chapter) -> tuple[Segment, ...]:
         _LOGGER.info("%s: dialogue is in %s quotes", chapter.path, style.name)
     found = [_find(text, paragraph, style) for paragraph in chapter.paragraphs]
     _drop_letters(text, found)
+    _drop_titles(text, found, chapter.paragraphs)
     out: list[Segment] = []
     left_open = False
     for number, (paragraph, here) in enumerate(zip(chapter.paragraphs, found, strict=True)):
@@ -151,9 +200,10 @@ def _find(text: str, paragraph: Paragraph, style: QuoteStyle) -> _Found:
 
 def _is_speech(text: str, start: int, end: int, quote: Quote, style: QuoteStyle) -> bool:
     before = text[max(start, quote.open_mark - 80) : quote.open_mark]
-    if _UNSPOKEN.search(before) or _WRITTEN.search(before):
+    if any(p.search(before) for p in (_UNSPOKEN, _WRITTEN, _MUTE_BEFORE, _CHORUS_BEFORE)):
         return False
-    if quote.closed and _is_chorus(text[quote.end + 1 : min(end, quote.end + 60)]):
+    after = text[quote.end + 1 : min(end, quote.end + 60)] if quote.closed else ""
+    if _is_chorus(after) or _MUTE_AFTER.match(after):
         return False
     if _is_reading(text, quote, style):
         return False
@@ -241,6 +291,20 @@ def _drop_letters(text: str, found: list[_Found]) -> None:
         for here in found[first : last + 1]:
             here.speech = [False] * len(here.quotes)
         index = last + 1
+
+
+def _drop_titles(text: str, found: list[_Found], paragraphs: Sequence[Paragraph]) -> None:
+    """Mark a quoted title in capitals under a chapter number (`XII` / `"ALL THE WORLD'S A
+    STAGE"`) as not speech (in place)."""
+    for k in range(1, len(found)):
+        here = found[k]
+        heading = text[paragraphs[k - 1].start : paragraphs[k - 1].end].strip()
+        if (
+            here.whole
+            and _HEADING.match(heading)
+            and not any(c.islower() for c in _inner(text, here))
+        ):
+            here.speech = [False] * len(here.quotes)
 
 
 def _inner(text: str, found: _Found) -> str:
