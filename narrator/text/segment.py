@@ -4,13 +4,18 @@ Not every quotation is speech. These stay with the narrator:
 
 - quotes in blocks set apart from the prose (indented letters, verse);
 - mentions: a short quote run into its sentence after a word that is not a speech verb
-  (`labelled "ORANGE MARMALADE"`, `Giotto's "Ascension"`, scare quotes);
-- speech that is only imagined (`as much as to say "..."`, `instead of saying "..."`);
+  (`labelled "ORANGE MARMALADE"`, `Giotto's "Ascension"`, scare quotes), or after
+  "called" naming something (`a novel called "Middlemarch"`);
+- speech that is only imagined or reported (`as much as to say "..."`, `instead of
+  saying "..."`, `saying that "..."`), and words no one says aloud: a look "saying" them
+  (`Her eyes said: "..."`), a view summed up (`The theory ran: "..."`), a quote named for
+  what it is (`"Boum" is the sound`);
 - writing: a note, sign, telegram or letter quoted after what it is
-  (`It read: "..."`, `The telegram was in Spanish: "..."`);
+  (`It read: "..."`, `The telegram was in Spanish: "..."`, `"...," the document ran`);
 - readings: a quote that is wholly a quotation within it (`"'Come down, O maid'"`);
-- lines spoken in chorus (`"Prizes!" they all cried`, `said the others`): no one
-  character's voice fits them;
+- lines spoken in chorus (`"Prizes!" they all cried`, `said the others`, `Some others
+  said, "..."`): no one character's voice fits them;
+- a title in capitals quoted under a chapter number (`XII` / `"ALL THE WORLD'S A STAGE"`);
 - letters written out in quoted paragraphs, from the salutation (`"Dear Charlotte,"`),
   with the address lines above it, to the signature below the closing (`"Yours,"`).
 """
