@@ -258,3 +258,15 @@ def test_the_one_addressed_who_answers_with_a_pronoun_tag_has_that_gender() -> N
         '"Yes, miss," he replied.\n\n"And the hood, Powell?"\n\n"Fixed, miss," he said.\n'
     )
     assert _found(text)["Powell"][1] == "male"
+
+
+def test_a_rank_alone_and_a_title_with_a_given_name_join_their_bearer() -> None:
+    from narrator.attribute.name_forms import group_forms
+
+    names = ["Colonel Brandon", "Colonel", "Sir John Middleton", "Sir John", "John Dashwood"]
+    groups = group_forms(names, dict.fromkeys(names, 5))
+    assert {"Colonel Brandon", "Colonel"} in groups
+    assert {"Sir John Middleton", "Sir John"} in groups
+    # After Mrs. comes a family name: "Mrs. Manson" may be Medora Manson as well.
+    names = ["Mrs. Manson Mingott", "Medora Manson", "Mrs. Manson"]
+    assert {"Mrs. Manson"} in group_forms(names, dict.fromkeys(names, 5))

@@ -57,6 +57,12 @@ def _core(name: str) -> set[str]:
     return set(words[1:] if title_of(name) else words)
 
 
+def _given(name: str) -> str:
+    """The first word of a name after its title."""
+    words = name.replace(".", " ").split()
+    return words[1] if title_of(name) else words[0]
+
+
 def _implied(name: str) -> Gender | None:
     """The sex a name form says by itself: its title's, else its given name's ("Mrs. John
     Dashwood" is a woman, "John Dashwood" a man)."""
@@ -81,11 +87,38 @@ def group_forms(
             if any(core <= _core(member) for member in group)
             and all(_compatible(name, member) for member in group)
         ]
+        if len(fitting) > 1 and title_of(name) not in (None, *_MATRONS):
+            # "Sir John" is Sir John Middleton, not John Dashwood: a title with a given
+            # name. (After Mrs. comes a family name: "Mrs. Manson" is not "Mrs. Manson
+            # Mingott", nor "Mrs. Dashwood" "Mrs. John Dashwood".)
+            fitting = [
+                g for g in fitting
+                if any(title_of(m) == title_of(name) and _given(m) in core for m in g)
+            ]  # fmt: skip
         if len(fitting) == 1:
             fitting[0].add(name)
         else:
             groups.append({name})
-    return _short_forms(groups, spoken_only)
+    return _ranks(_short_forms(groups, spoken_only))
+
+
+def _ranks(groups: list[set[str]]) -> list[set[str]]:
+    """A rank alone ("Colonel") is the one character who bears it ("Colonel Brandon")."""
+    merged = [set(group) for group in groups]
+    for group in list(merged):
+        if len(group) != 1:
+            continue
+        (rank,) = group
+        if rank.lower() not in RANKS:
+            continue
+        bearers = [
+            other for other in merged
+            if other is not group and any(title_of(m) == rank.lower() for m in other)
+        ]  # fmt: skip
+        if len(bearers) == 1:
+            bearers[0].add(rank)
+            merged.remove(group)
+    return merged
 
 
 def is_short(name: str, forms: set[str]) -> bool:
