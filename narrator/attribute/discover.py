@@ -25,7 +25,7 @@ from narrator.attribute.epithets import (
     tagged_description,
 )
 from narrator.attribute.name_forms import TITLE_WORDS, gender_of, group_forms, is_short
-from narrator.text.english import SPEECH_VERBS, TITLES, is_verb_like, lemma
+from narrator.text.english import SPEECH_VERBS, TITLES, is_verb_like, lemma, opening_pronoun
 from narrator.text.segment import segment
 
 if TYPE_CHECKING:
@@ -133,11 +133,10 @@ def discover(chapters: Sequence[Chapter]) -> list[Found]:
             if seg.kind == "narration":
                 # "Izzie pours coffee. She's in the kitchen": the name opened the sentence
                 # before one that opens with a pronoun.
-                pronoun = re.match(r"(He|She)\b", seg.text)
+                pronoun = opening_pronoun(seg.text)
                 if opener is not None and pronoun:
                     seen[opener].person += 1
-                    key = "male" if pronoun.group(1) == "He" else "female"
-                    seen[opener].genders[key] = seen[opener].genders.get(key, 0.0) + 1.0
+                    seen[opener].genders[pronoun] = seen[opener].genders.get(pronoun, 0.0) + 1.0
                 opener = _read(seg.text, False, seen, after_quote=after_quote)
                 if after_quote and (described := tagged_description(seg.text)):
                     epithets[described] += 1  # '"...," said the waiter.'

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
 from collections import Counter
 from typing import TYPE_CHECKING, Final
 
@@ -20,6 +19,7 @@ from narrator.attribute.cues import announces, names_self
 from narrator.attribute.scene import Scenes
 from narrator.attribute.sieve import NEAR
 from narrator.model import UNKNOWN
+from narrator.text.english import opening_pronoun
 
 if TYPE_CHECKING:
     from narrator.attribute.names import Mention
@@ -31,16 +31,15 @@ _WINDOW_PARAGRAPHS: Final = 30
 _EDGE: Final = 60
 """Mentions taken from the end of the paragraph before, the start of the one after."""
 _MAX_CANDIDATES: Final = 24
-_HE_SHE: Final = re.compile(r"(He|She)\b")
 _TAG_RULES: Final = frozenset(
     {"name-tag", "first-person-tag", "pronoun-tag", "self-identification", "continuation"}
 )
 _NAMING_RULES: Final = _TAG_RULES - {"pronoun-tag"}
 """Tags that name their speaker; a pronoun tag's speaker is the sieve's guess."""
 _FROM_NEIGHBOURS: Final = frozenset({"turn-taking", "fallback"})
+"""Sieve rules that guess from the neighbouring turns; decoding does that better."""
 _GUESSED: Final = _FROM_NEIGHBOURS | {"pronoun-tag"}
 """Sieve verdicts that are guesses: from the neighbouring turns, or a he or she resolved."""
-"""Sieve rules that guess from the neighbouring turns; decoding does that better."""
 
 
 class Evidence:
@@ -108,15 +107,13 @@ class Evidence:
                 (mention.start, mention.character, mention.subject)
             )
         # Paragraphs of narration alone that open with "He" or "She": their gender.
-        self.opens_with_pronoun: dict[int, Gender] = {}
-        spoken = {seg.paragraph for seg in sieve.segments if seg.kind == "dialogue"}
+        first: dict[int, str] = {}
         for seg in sieve.segments:
-            if seg.paragraph in spoken or seg.paragraph in self.opens_with_pronoun:
-                continue
-            opener = _HE_SHE.match(seg.text)
-            self.opens_with_pronoun[seg.paragraph] = (
-                ("male" if opener.group(1) == "He" else "female") if opener else "unknown"
-            )
+            first.setdefault(seg.paragraph, seg.text)
+        spoken = {seg.paragraph for seg in sieve.segments if seg.kind == "dialogue"}
+        self.opens_with_pronoun: dict[int, Gender] = {
+            p: g for p, text in first.items() if p not in spoken and (g := opening_pronoun(text))
+        }
 
     def _near(self, paragraph: int, start: int) -> list[tuple[int, str, bool]]:
         """The paragraph's mentions within `NEAR` characters of `start` (all of them in
@@ -276,8 +273,8 @@ class Evidence:
                     f["previous_paragraph_subject"] = 1.0
         # "He held out his hand." before the quote: the one man of the conversation.
         for offset, label in ((-1, "previous"), (1, "next")):
-            opener = self.opens_with_pronoun.get(seg.paragraph + offset, "unknown")
-            if opener != "unknown" and self._only_fitting(i, opener) == name:
+            opener = self.opens_with_pronoun.get(seg.paragraph + offset)
+            if opener is not None and self._only_fitting(i, opener) == name:
                 f[f"{label}_paragraph_opens_with_his_pronoun"] = 1.0
         following = self.mentions_by_paragraph.get(seg.paragraph + 1, [])
         if following and following[0][1] == name and following[0][2]:

@@ -51,16 +51,19 @@ def title_of(name: str) -> str | None:
     return words[0].lower() if len(words) > 1 and words[0].lower() in TITLE_WORDS else None
 
 
-def _core(name: str) -> set[str]:
+def _untitled(name: str) -> list[str]:
     """A name's words without its title."""
     words = name.replace(".", " ").split()
-    return set(words[1:] if title_of(name) else words)
+    return words[1:] if title_of(name) else words
+
+
+def _core(name: str) -> set[str]:
+    return set(_untitled(name))
 
 
 def _given(name: str) -> str:
     """The first word of a name after its title."""
-    words = name.replace(".", " ").split()
-    return words[1] if title_of(name) else words[0]
+    return _untitled(name)[0]
 
 
 def _implied(name: str) -> Gender | None:
@@ -169,7 +172,7 @@ def _pet_name(short: str, name: str) -> bool:
     """Whether `short` (four letters at most) may be a pet name made from the given name
     that `name` opens with: it shares that name's first two letters ("Lee" of Lena, "Kat"
     of Katherine, "Evie" of Evelyn); a surname ("Mrs. Jones") gives none."""
-    given = name.split()[0]
+    given = _given(name)
     return (
         title_of(name) is None
         and len(short) <= 4

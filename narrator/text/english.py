@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -10,6 +11,17 @@ if TYPE_CHECKING:
     from narrator.model import Gender
 
 PRONOUNS: Final[dict[str, Gender]] = {"he": "male", "she": "female"}
+
+
+_OPENING_PRONOUN: Final = re.compile(r"(He|She)\b")
+
+
+def opening_pronoun(sentence: str) -> Gender | None:
+    """The gender of the "He" or "She" a sentence opens with ("She's in the kitchen")."""
+    match = _OPENING_PRONOUN.match(sentence)
+    return PRONOUNS[match.group(1).lower()] if match else None
+
+
 SPEECH_VERBS: Final = frozenset(
     """say tell ask reply answer whisper call mumble mutter murmur stutter stammer suggest
     agree correct confirm curse question repeat attempt continue add shout yell cry
