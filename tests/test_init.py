@@ -6,6 +6,7 @@ import subprocess
 import textwrap
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from narrator.attribute.discover import discover
@@ -136,42 +137,68 @@ def test_names_with_capitals_inside_particles_and_a_line_break_are_whole() -> No
     assert "Mr. Beachfield" not in found
 
 
-def test_a_title_rank_or_given_name_of_the_other_sex_keeps_relatives_apart() -> None:
-    text = (
-        '"Nonsense," said Major Callendar. He frowned. Later Major Callendar rode out.\n\n'
-        '"Tea?" asked Mrs. Callendar. Then Mrs. Callendar poured.\n\n'
-        '"Well," said John Dashwood. Then John Dashwood left.\n\n'
-        '"Oh," said Mrs. Dashwood. Then Mrs. Dashwood wept.\n\n'
-        '"Yes," said Madame Olenska. Later Countess Olenska smiled, and Madame Olenska sat.\n'
-    )
+_RELATIVES = (
+    '"Nonsense," said Major Callendar. He frowned. Later Major Callendar rode out.\n\n'
+    '"Tea?" asked Mrs. Callendar. Then Mrs. Callendar poured.\n\n'
+    '"Well," said John Dashwood. Then John Dashwood left.\n\n'
+    '"Oh," said Mrs. Dashwood. Then Mrs. Dashwood wept.\n\n'
+    '"Yes," said Madame Olenska. Later Countess Olenska smiled, and Madame Olenska sat.\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "genders"),
+    [
+        pytest.param(
+            _RELATIVES,
+            {
+                "Major Callendar": "male", "Mrs. Callendar": "female",
+                "John Dashwood": "male", "Mrs. Dashwood": "female",
+                "Madame Olenska": "female",
+            },
+            id="a title, rank or given name of the other sex keeps relatives apart",
+        ),
+        pytest.param(
+            '"Well," said Edward. Then Edward sat down.\n\n'
+            '"Hi," said Eleanor. Then Eleanor laughed.\n\n'
+            '"Hey," said Sam. Then Sam waved.\n',
+            # Sam may be Samuel or Samantha: the text decides.
+            {"Edward": "male", "Eleanor": "female", "Sam": "unknown"},
+            id="a given name settles the gender the pronouns leave open",
+        ),
+        pytest.param(
+            '"Look," said Jordan. When Jordan opened her bag, a cat jumped out.\n\n'
+            '"Oh," said Casey. Casey told her that it was fine.\n',
+            # "told her": someone else, not Casey's own.
+            {"Jordan": "female", "Casey": "unknown"},
+            id="the pronouns of a subject in its clause tell its gender",
+        ),
+        pytest.param(
+            '"Come," said Alexis Ivanovitch. "Come," said Potapitch. "Go," said Nastasia.\n\n'
+            "Later Alexis Ivanovitch and Potapitch and Nastasia and Polina Alexandrovna sat.\n\n"
+            '"Stay," said Polina Alexandrovna, and Nastasia laughed.\n',
+            {
+                "Alexis Ivanovitch": "male", "Potapitch": "male",
+                "Polina Alexandrovna": "female", "Nastasia": "female",
+            },
+            id="a patronymic or a woman's name ending gives the gender no pronoun gives",
+        ),
+        pytest.param(
+            '"Good morning," said Lucy. She waved at the gardener.\n\n'
+            '"Is that house to let again, Powell?" she called.\n\n'
+            '"Yes, miss," he replied.\n\n"And the hood, Powell?"\n\n"Fixed, miss," he said.\n',
+            {"Powell": "male"},
+            id="the one addressed who answers with a pronoun tag has that gender",
+        ),
+    ],
+)  # fmt: skip
+def test_gender_of_a_character_found(text: str, genders: dict[str, str]) -> None:
     found = _found(text)
-    assert found["Major Callendar"][1] == "male"
-    assert found["Mrs. Callendar"][1] == "female"
-    assert found["John Dashwood"][1] == "male"
-    assert found["Mrs. Dashwood"][1] == "female"
-    assert found["Madame Olenska"] == (("Countess Olenska",), "female")
+    assert {name: found[name][1] for name in genders} == genders
 
 
-def test_a_given_name_settles_the_gender_the_pronouns_leave_open() -> None:
-    text = (
-        '"Well," said Edward. Then Edward sat down.\n\n'
-        '"Hi," said Eleanor. Then Eleanor laughed.\n\n'
-        '"Hey," said Sam. Then Sam waved.\n'
-    )
-    found = _found(text)
-    assert found["Edward"][1] == "male"
-    assert found["Eleanor"][1] == "female"
-    assert found["Sam"][1] == "unknown"  # Sam may be Samuel or Samantha: the text decides
-
-
-def test_the_pronouns_of_a_subject_in_its_clause_tell_its_gender() -> None:
-    text = (
-        '"Look," said Jordan. When Jordan opened her bag, a cat jumped out.\n\n'
-        '"Oh," said Casey. Casey told her that it was fine.\n'
-    )
-    found = _found(text)
-    assert found["Jordan"][1] == "female"
-    assert found["Casey"][1] == "unknown"  # "told her": someone else, not Casey's own
+def test_two_titles_of_one_woman_are_one_character() -> None:
+    assert _found(_RELATIVES)["Madame Olenska"] == (("Countess Olenska",), "female")
 
 
 def test_peoples_families_and_places_are_not_characters() -> None:
@@ -236,28 +263,6 @@ def test_a_name_said_once_is_listed_commented_out(tmp_path: Path) -> None:
     (tmp_path / "v.yaml").write_text(written.replace("  # Miss Park", "  Miss Park"))
     uncommented = load_config(tmp_path / "v.yaml").characters
     assert [(c.name, c.gender) for c in uncommented][-1] == ("Miss Park", "female")
-
-
-def test_a_patronymic_or_a_womans_name_ending_gives_the_gender_no_pronoun_gives() -> None:
-    text = (
-        '"Come," said Alexis Ivanovitch. "Come," said Potapitch. "Go," said Nastasia.\n\n'
-        "Later Alexis Ivanovitch and Potapitch and Nastasia and Polina Alexandrovna sat.\n\n"
-        '"Stay," said Polina Alexandrovna, and Nastasia laughed.\n'
-    )
-    found = _found(text)
-    assert found["Alexis Ivanovitch"][1] == "male"
-    assert found["Potapitch"][1] == "male"
-    assert found["Polina Alexandrovna"][1] == "female"
-    assert found["Nastasia"][1] == "female"
-
-
-def test_the_one_addressed_who_answers_with_a_pronoun_tag_has_that_gender() -> None:
-    text = (
-        '"Good morning," said Lucy. She waved at the gardener.\n\n'
-        '"Is that house to let again, Powell?" she called.\n\n'
-        '"Yes, miss," he replied.\n\n"And the hood, Powell?"\n\n"Fixed, miss," he said.\n'
-    )
-    assert _found(text)["Powell"][1] == "male"
 
 
 def test_a_rank_alone_and_a_title_with_a_given_name_join_their_bearer() -> None:
