@@ -84,6 +84,27 @@ def test_not_a_tag_after_a_quote(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "The young man admitted that he was not in business.",
+        "Alex answered that Izzie had been right all along.",
+        "Izzie said that it was late.",
+    ],
+)
+def test_speech_reported_after_a_quote_is_not_its_tag(text: str) -> None:
+    """A speech verb with a that-clause reports what someone said in answer: it names
+    the listener of the quote before, not its speaker."""
+    assert READER.after(text) is None
+
+
+def test_said_that_before_a_name_is_still_read_as_a_tag() -> None:
+    """A "that" before a noun is a determiner, not a reported clause."""
+    tag = READER.after("said that old man.")
+    assert tag is not None
+    assert tag.character == "An Old Man"
+
+
+@pytest.mark.parametrize(
     ("text", "character"),
     [
         ("The music started and Robert Cohn said:", "Robert Cohn"),

@@ -27,6 +27,7 @@ from narrator.text.english import (
     SUBORDINATORS,
     is_verb_like,
     lemma,
+    negates,
 )
 
 if TYPE_CHECKING:
@@ -55,7 +56,6 @@ _SKIPPABLE: Final = frozenset(
 _NEW_CLAUSE: Final = frozenset("and but or so then while when as though yet".split())
 """A narration that opens with these after a quote starts a new clause, not a tag."""
 _DETERMINERS: Final = frozenset("the a an his her their this that my our your its".split())
-_NEGATIONS: Final = frozenset("not never n't nor".split())
 NOT_SUBJECT_BEFORE: Final = SUBORDINATORS | PREPOSITIONS
 """A name right after one of these is not the subject of its sentence."""
 _CARRY_ON_MAX_WORDS: Final = 8
@@ -121,6 +121,8 @@ class TagReader:
             (i for i, t in enumerate(tokens[: _REACH_AFTER + 2]) if self._is_speech(tokens, i)),
             None,
         )
+        if verb is not None and self._reports(text, tokens, verb):
+            return None  # `The young man admitted that he was ...`: said of an answer
         if verb is not None:
             before = tokens[:verb]
             subject = self._last_subject(text, before) or self._subject_after(text, tokens, verb)
@@ -142,7 +144,7 @@ class TagReader:
                 subject is not None
                 and following
                 and (is_verb_like(following[0].text) or text[end:].startswith(("'s", "\u2019s")))
-                and not any(_negates(w.text) for w in following)  # did not answer
+                and not any(negates(w.text) for w in following)  # did not answer
             ):
                 return Tag(subject.kind, subject.character, subject.gender, speech=False)
         return None
@@ -164,7 +166,7 @@ class TagReader:
             introduces = (
                 len(words) <= _CARRY_ON_MAX_WORDS
                 and lemma(last.text) in CARRY_ON_VERBS
-                and not any(_negates(t.text) for t in tokens[verbs[-1] + 1 :])
+                and not any(negates(t.text) for t in tokens[verbs[-1] + 1 :])
             )
         if verbs and introduces:
             verb = verbs[-1]
@@ -220,11 +222,19 @@ class TagReader:
         self._starts = {m.start: m for m in self.cast.mentions(text)}
         self._inside = {i for m in self._starts.values() for i in range(m.start + 1, m.end)}
 
+    def _reports(self, text: str, tokens: list[_Token], verb: int) -> bool:
+        """Whether the verb reports speech in a that-clause of its own."""
+        rest = tokens[verb + 1 : verb + 3]
+        if len(rest) < 2 or rest[0].text.lower() != "that":
+            return False
+        pronoun = rest[1].text.lower() in ("it", "they", "we", "you")
+        return pronoun or self._subject(text, rest[1]) is not None
+
     def _is_speech(self, tokens: list[_Token], i: int) -> bool:
         word = tokens[i].text
         if not word[0].isalpha() or (word[0].isupper() and i > 0):
             return False
-        if any(_negates(t.text) for t in tokens[max(0, i - 2) : i]):
+        if any(negates(t.text) for t in tokens[max(0, i - 2) : i]):
             return False  # `did not answer`
         particle = _PARTICLES.get(word.lower())
         if particle and i + 1 < len(tokens) and tokens[i + 1].text.lower() == particle:
@@ -301,8 +311,7 @@ class TagReader:
             if (
                 word[0].isupper()
                 and word != "I"
-                and word.lower() not in PRONOUNS
-                and word.lower() not in _DETERMINERS
+                and word.lower() not in {*PRONOUNS, *_DETERMINERS}
                 and token.start not in self._inside
             ):
                 return Tag("outsider")
@@ -375,12 +384,6 @@ def _in_aside(tokens: list[_Token], i: int) -> bool:
         if word.lower() in ("who", "whom", "whose", "which") and tokens[j - 1].text == ",":
             return True
     return False
-
-
-def _negates(word: str) -> bool:
-    """not, never, didn't."""
-    lowered = word.lower().replace("\u2019", "'")
-    return lowered in _NEGATIONS or lowered.endswith("n't")
 
 
 def _role(words: list[str], gender: Gender | None) -> Role | None:

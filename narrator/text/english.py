@@ -212,3 +212,12 @@ def is_verb_like(word: str) -> bool:
         or lowered in IRREGULAR
         or (word.islower() and (lowered.endswith("ed") or lowered.endswith("s")) and len(word) > 3)
     )
+
+
+_NEGATIONS: Final = frozenset("not never n't nor".split())
+
+
+def negates(word: str) -> bool:
+    """not, never, didn't."""
+    lowered = word.lower().replace("\u2019", "'")
+    return lowered in _NEGATIONS or lowered.endswith("n't")
