@@ -175,6 +175,20 @@ def test_a_quote_whose_own_evidence_is_someone_else_leaves_its_paragraphs_speake
     assert [s for _, s, _ in _spoken(text, cast)][:3] == ["Bill", "Bill", "Madame Lecomte"]
 
 
+@pytest.mark.parametrize(
+    "narration",
+    [
+        "Aziz rode ahead; he looked back at Fielding.",
+        "Aziz rode ahead.\n\nThe path wound on, and he found himself riding beside his dear Cyril.",
+    ],
+)
+def test_he_is_not_the_man_named_in_his_own_clause(narration: str) -> None:
+    """ "he ... Cyril" in one clause: the he is someone else than Cyril, and so, most
+    likely, is the "he said" that follows."""
+    cast = (Character("Aziz", (), "male"), Character("Cyril", ("Fielding",), "male"))
+    assert _spoken(f'{narration}\n\n"Oh, shut up," he said.\n', cast)[0][1] == "Aziz"
+
+
 def test_same_paragraph_quotes_share_a_speaker() -> None:
     text = '"Wait," Izzie says. She takes a breath. "Please wait."'
     assert [s for _, s, _ in _spoken(text)] == ["Izzie", "Izzie"]

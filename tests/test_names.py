@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from narrator.attribute.cues import addressed, announces, names_self
 from narrator.attribute.names import NameIndex, standing
-from narrator.model import Character
+from narrator.attribute.reading import read_mentions
+from narrator.model import Character, Segment
 
 CAST = (
     Character("Adela Quested", ("Adela",), "female"),
@@ -107,3 +108,13 @@ def test_a_speaker_names_themself_but_announces_others() -> None:
     assert said("Adela here. Where are you?") == (True, False)
     assert said("It's Adela! She's back.") == (False, True)
     assert said("Where is Adela?") == (False, False)
+
+
+def test_a_name_in_the_clause_of_a_he_of_its_gender_is_bound() -> None:
+    """What the narration's mentions say of a he or she that cannot mean them."""
+    cast = NameIndex((Character("Cyril", (), "male"), Character("Adela", (), "female")))
+    text = "He rode on with Cyril and Adela. Cyril laughed; he waved to Cyril."
+    seg = Segment(0, "narration", "narrator", text, 0, len(text), paragraph=0)
+    bound = [(m.character, m.bound) for m in read_mentions(seg, cast, None, [], None)]
+    # Adela is a woman: "he" rules out only men; "Cyril laughed" is a subject.
+    assert bound == [("Cyril", True), ("Adela", False), ("Cyril", False), ("Cyril", True)]

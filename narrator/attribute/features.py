@@ -99,7 +99,7 @@ class Evidence:
                     shown.add(verdict.speaker)
         self._inside: dict[int, list[Mention]] = {}
         self.mention_starts = [m.start for m in sieve.mentions]
-        self._recent: dict[int, tuple[list[str], list[str]]] = {}
+        self._recent: dict[int, tuple[list[str], list[str], list[str]]] = {}
         self.mentions_by_paragraph: dict[int, list[tuple[int, str, bool]]] = {}
         self._starts_by_paragraph: dict[int, list[int]] = {}
         for mention in sieve.mentions:
@@ -287,19 +287,19 @@ class Evidence:
         else:
             f["never_mentioned_before"] = 1.0
         f["log_prior"] = math.log((self.prior.get(name, 0) + 1) / (self.total + 1))
-        recent, subjects = self._recency(i)
+        recent, subjects, free = self._recency(i)
         pronouns = {
             t.gender
             for t in sieve.found_tags.get(i, [])
             if t.kind in ("pronoun", "description") and t.gender is not None
         }
-        for label, order in (("mention", recent), ("subject", subjects)):
+        for label, order, among in (("mention", recent, free), ("subject", subjects, subjects)):
             if name in order[:3]:
                 f[f"{label}_rank={order.index(name)}"] = 1.0
             if pronouns and gender in pronouns | {"unknown"} and name != sieve.me:
                 fitting = [
                     n
-                    for n in order
+                    for n in among
                     if sieve.cast.gender.get(n, "unknown") in pronouns | {"unknown"}
                 ]
                 if name in fitting[:2]:
@@ -369,9 +369,10 @@ class Evidence:
         fitting = [p for p in people if self.sieve.cast.gender.get(p) == gender]
         return fitting[0] if len(fitting) == 1 else None
 
-    def _recency(self, i: int) -> tuple[list[str], list[str]]:
-        """Characters by their latest narration mention before quote i (nearest first),
-        all mentions and subject mentions; the first-person narrator left out."""
+    def _recency(self, i: int) -> tuple[list[str], list[str], list[str]]:
+        """Characters by their latest narration mention before quote i (nearest first):
+        all mentions, subject mentions, and mentions that a he or she could mean (not
+        `bound`); the first-person narrator left out."""
         cached = self._recent.get(i)
         if cached is not None:
             return cached
@@ -379,12 +380,15 @@ class Evidence:
         at = bisect.bisect_left(self.mention_starts, start)
         recent: dict[str, None] = {}
         subjects: dict[str, None] = {}
+        free: dict[str, None] = {}
         for mention in reversed(self.sieve.mentions[max(0, at - 80) : at]):
             if mention.character == self.sieve.me or mention.pronoun:
                 continue
             recent.setdefault(mention.character, None)
+            if not mention.bound:
+                free.setdefault(mention.character, None)
             if mention.subject:
                 subjects.setdefault(mention.character, None)
-        result = (list(recent), list(subjects))
+        result = (list(recent), list(subjects), list(free))
         self._recent[i] = result
         return result

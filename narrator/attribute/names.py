@@ -31,6 +31,10 @@ class Mention:
     departs: bool = False
     """True when the sentence has this character leave ("Mrs. Okafor swept out", "She
     was gone", "he hung up")."""
+    bound: bool = False
+    """True when a he or she of this character's gender comes earlier in the name's
+    clause ("he found himself riding with his dear Cyril"): that pronoun is someone else,
+    and so, most likely, is the next "he said"."""
 
 
 def _spelling(name: str) -> str:

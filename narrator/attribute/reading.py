@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from narrator.attribute.names import NameIndex
-    from narrator.model import Segment
+    from narrator.model import Gender, Segment
 
 _WORD: Final = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
 _LOOK_BACK: Final = 60
@@ -85,7 +85,8 @@ def read_mentions(
             is_verb_like(after[0])
             or (after[0].endswith("ly") and len(after) > 1 and is_verb_like(after[1]))
         )
-        before = _WORD.findall(seg.text[: mention.start - seg.start])[-1:]
+        before_text = seg.text[: mention.start - seg.start]
+        before = _WORD.findall(before_text)[-1:]
         # `where Elinor presided`, `to Mary`: not the subject of the sentence.
         governed = bool(before) and before[0].lower() in NOT_SUBJECT_BEFORE
         subject = (sentence_start and possessive) or (follows and not possessive and not governed)
@@ -95,6 +96,20 @@ def read_mentions(
                 paragraph=seg.paragraph,
                 subject=subject,
                 departs=not possessive and departs(rest, subject=subject),
+                bound=not subject and _bound(before_text, cast.gender.get(mention.character)),
             )
         )
     return found
+
+
+_CLAUSE_START: Final = re.compile(r".*[.;!?:]", re.DOTALL)
+"""Everything up to the last clause break: what is left is the clause a name stands in."""
+
+
+def _bound(before: str, gender: Gender | None) -> bool:
+    """Whether a he or she of `gender` comes earlier in the clause that `before` ends in
+    (`he found himself riding with his dear Cyril`): a name the pronoun cannot mean."""
+    if gender not in PRONOUNS.values():
+        return False
+    pronoun = "he" if gender == "male" else "she"
+    return pronoun in (w.lower() for w in _WORD.findall(_CLAUSE_START.sub("", before)))

@@ -105,6 +105,7 @@ class Scenes:
             # and measured, a guessed antecedent misleads more than none.
             if (
                 mention.pronoun
+                or mention.bound
                 or mention.character == self._me
                 or fits.get(mention.character) not in (gender, "unknown")
             ):
