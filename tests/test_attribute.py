@@ -189,6 +189,20 @@ def test_he_is_not_the_man_named_in_his_own_clause(narration: str) -> None:
     assert _spoken(f'{narration}\n\n"Oh, shut up," he said.\n', cast)[0][1] == "Aziz"
 
 
+def test_her_mother_is_of_her_family() -> None:
+    """Of two matrons in the scene, "her mother" is the one who shares Jane's family name."""
+    cast = (
+        Character("Mrs. Long", (), "female"),
+        Character("Mrs. Bennet", (), "female"),
+        Character("Jane", ("Miss Bennet",), "female"),
+    )
+    text = (
+        "Mrs. Bennet sat by the fire with Mrs. Long. Jane walked in from the garden, looking "
+        'tired.\n\n"My dear child, sit down," said her mother.\n'
+    )
+    assert _spoken(text, cast)[0][1] == "Mrs. Bennet"
+
+
 def test_same_paragraph_quotes_share_a_speaker() -> None:
     text = '"Wait," Izzie says. She takes a breath. "Please wait."'
     assert [s for _, s, _ in _spoken(text)] == ["Izzie", "Izzie"]

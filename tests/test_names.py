@@ -118,3 +118,15 @@ def test_a_name_in_the_clause_of_a_he_of_its_gender_is_bound() -> None:
     bound = [(m.character, m.bound) for m in read_mentions(seg, cast, None, [], None)]
     # Adela is a woman: "he" rules out only men; "Cyril laughed" is a subject.
     assert bound == [("Cyril", True), ("Adela", False), ("Cyril", False), ("Cyril", True)]
+
+
+def test_family_is_who_shares_a_family_name() -> None:
+    cast = NameIndex(
+        (
+            Character("Mrs. Bennet", (), "female"),
+            Character("Jane", ("Miss Bennet",), "female"),
+            Character("Mrs. Long", (), "female"),
+        )
+    )
+    assert cast.family["Jane"] == {"Mrs. Bennet"}
+    assert cast.family["Mrs. Long"] == set()

@@ -349,6 +349,8 @@ class Evidence:
                     owner, _ = self.scenes.antecedents(seg, sieve.cast.gender, tag.possessor)
                     if name == owner:
                         f["description_is_possessor"] = 1.0
+                    if owner is not None and name in sieve.cast.family.get(owner, ()):
+                        f["description_family_of_possessor"] = 1.0
                 if tag.role is not None:
                     own = sieve.cast.standing.get(name)
                     if own == tag.role:
