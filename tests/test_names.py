@@ -130,3 +130,15 @@ def test_family_is_who_shares_a_family_name() -> None:
     )
     assert cast.family["Jane"] == {"Mrs. Bennet"}
     assert cast.family["Mrs. Long"] == set()
+
+
+def test_the_waiter_is_the_cast_member_called_the_waiter_not_a_waiter() -> None:
+    cast = NameIndex(
+        (
+            Character("A Waiter", (), "male"),
+            Character("The Waiter", (), "male"),
+            Character("An Old Man", (), "male"),
+        )
+    )
+    assert cast.described["waiter"] == "The Waiter"
+    assert cast.described["old man"] == "An Old Man"

@@ -150,13 +150,19 @@ class NameIndex:
         # "the count" is the one Count of the cast.
         self.described: dict[str, str] = {}
         ranked: dict[str, set[str]] = {}
+        indefinite: set[str] = set()
         for character in characters:
             for label in (character.name, *character.aliases):
                 first, _, rest = label.partition(" ")
                 if not rest:
                     continue
                 if first.lower() in ("the", "a", "an"):
-                    self.described.setdefault(" ".join(rest.lower().split()), character.name)
+                    key = " ".join(rest.lower().split())
+                    if key not in self.described or (first.lower() == "the" and key in indefinite):
+                        self.described[key] = character.name  # "the waiter": The, not A Waiter
+                        indefinite.discard(key)
+                        if first.lower() != "the":
+                            indefinite.add(key)
                 elif first.lower() in RANKS:
                     ranked.setdefault(first.lower(), set()).add(character.name)
         for rank, owners in ranked.items():
