@@ -97,6 +97,15 @@ def test_speech_reported_after_a_quote_is_not_its_tag(text: str) -> None:
     assert READER.after(text) is None
 
 
+@pytest.mark.parametrize(
+    "text", ["I could feel her crying as I held her close.", "I heard him calling from the hall."]
+)
+def test_a_verb_after_her_or_him_is_not_the_subjects_speech(text: str) -> None:
+    """ "her crying", "him calling": what someone else does, not the narrator speaking."""
+    tag = READER.after(text)
+    assert tag is None or not tag.speech
+
+
 def test_said_that_before_a_name_is_still_read_as_a_tag() -> None:
     """A "that" before a noun is a determiner, not a reported clause."""
     tag = READER.after("said that old man.")

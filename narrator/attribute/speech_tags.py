@@ -11,23 +11,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Final, Literal, cast
 
 from narrator.text.english import (
-    AGE_WORDS,
     AUXILIARIES,
     CARRY_ON_VERBS,
     GENDERED_NOUNS,
     PREPOSITIONS,
     PRONOUN_POSSESSIVES,
     PRONOUNS,
-    ROLE_NOUNS,
     SPEECH_NOUNS,
     SPEECH_VERBS,
     SUBORDINATORS,
     is_verb_like,
     lemma,
     negates,
+    standing_described,
 )
 
 if TYPE_CHECKING:
@@ -53,6 +52,7 @@ _SKIPPABLE: Final = frozenset(
     elder younger other first second last whole""".split()
 )
 """Words that may stand between an inverted speech verb and its subject."""
+_OBJECTS: Final = frozenset("him her them me us his my their its our".split())
 _NEW_CLAUSE: Final = frozenset("and but or so then while when as though yet".split())
 """A narration that opens with these after a quote starts a new clause, not a tag."""
 _DETERMINERS: Final = frozenset("the a an his her their this that my our your its".split())
@@ -236,6 +236,8 @@ class TagReader:
             return False
         if any(negates(t.text) for t in tokens[max(0, i - 2) : i]):
             return False  # `did not answer`
+        if i and tokens[i - 1].text.lower() in _OBJECTS:
+            return False  # `I could feel her crying`, `I heard him call`: not the subject's
         particle = _PARTICLES.get(word.lower())
         if particle and i + 1 < len(tokens) and tokens[i + 1].text.lower() == particle:
             return True
@@ -332,7 +334,7 @@ class TagReader:
             return None
         gender = next((GENDERED_NOUNS[w] for w in words[1:] if w in GENDERED_NOUNS), None)
         possessor = PRONOUN_POSSESSIVES.get(words[0])
-        role = _role(words[1:], gender)
+        role = cast("Role | None", standing_described(words[1:], gender))
         # `said the drummer` when the cast has "The Drummer": longest description first.
         described = next(
             (
@@ -384,17 +386,3 @@ def _in_aside(tokens: list[_Token], i: int) -> bool:
         if word.lower() in ("who", "whom", "whose", "which") and tokens[j - 1].text == ",":
             return True
     return False
-
-
-def _role(words: list[str], gender: Gender | None) -> Role | None:
-    """The standing a description gives its speaker: "her mother" a matron, "the girl" a
-    maiden, "the old man" an elder, "the lad" a youth."""
-    for word in words:
-        if word in ROLE_NOUNS:
-            return ROLE_NOUNS[word]  # type: ignore[return-value]
-    age = next((AGE_WORDS[w] for w in words if w in AGE_WORDS), None)
-    if age is None or gender is None:
-        return None
-    if gender == "female":
-        return "matron" if age == "old" else "maiden"
-    return "elder" if age == "old" else "youth"

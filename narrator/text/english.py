@@ -221,3 +221,17 @@ def negates(word: str) -> bool:
     """not, never, didn't."""
     lowered = word.lower().replace("\u2019", "'")
     return lowered in _NEGATIONS or lowered.endswith("n't")
+
+
+def standing_described(words: list[str], gender: Gender | None) -> str | None:
+    """The standing a description gives its speaker: "her mother" a matron, "the girl" a
+    maiden, "the old man" an elder, "the lad" a youth."""
+    for word in words:
+        if word in ROLE_NOUNS:
+            return ROLE_NOUNS[word]
+    age = next((AGE_WORDS[w] for w in words if w in AGE_WORDS), None)
+    if age is None or gender is None:
+        return None
+    if gender == "female":
+        return "matron" if age == "old" else "maiden"
+    return "elder" if age == "old" else "youth"
