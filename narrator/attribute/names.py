@@ -150,21 +150,20 @@ class NameIndex:
         # "the count" is the one Count of the cast.
         self.described: dict[str, str] = {}
         ranked: dict[str, set[str]] = {}
-        indefinite: set[str] = set()
+        definite: dict[str, str] = {}
+        indefinite: dict[str, str] = {}
         for character in characters:
             for label in (character.name, *character.aliases):
                 first, _, rest = label.partition(" ")
                 if not rest:
                     continue
                 if first.lower() in ("the", "a", "an"):
-                    key = " ".join(rest.lower().split())
-                    if key not in self.described or (first.lower() == "the" and key in indefinite):
-                        self.described[key] = character.name  # "the waiter": The, not A Waiter
-                        indefinite.discard(key)
-                        if first.lower() != "the":
-                            indefinite.add(key)
+                    article = definite if first.lower() == "the" else indefinite
+                    article.setdefault(" ".join(rest.lower().split()), character.name)
                 elif first.lower() in RANKS:
                     ranked.setdefault(first.lower(), set()).add(character.name)
+        self.described.update(indefinite)
+        self.described.update(definite)  # "the waiter" is The Waiter before A Waiter
         for rank, owners in ranked.items():
             if len(owners) == 1:
                 self.described.setdefault(rank, owners.pop())

@@ -53,6 +53,7 @@ _SKIPPABLE: Final = frozenset(
 )
 """Words that may stand between an inverted speech verb and its subject."""
 _OBJECTS: Final = frozenset("him her them me us his my their its our".split())
+"""Words after which a verb is someone else's doing (`I could feel her crying`)."""
 _NEW_CLAUSE: Final = frozenset("and but or so then while when as though yet".split())
 """A narration that opens with these after a quote starts a new clause, not a tag."""
 _DETERMINERS: Final = frozenset("the a an his her their this that my our your its".split())
