@@ -130,12 +130,11 @@ class NameIndex:
             for label in (character.name, *character.aliases):
                 if len(label.split()) > 1:
                     surnames.setdefault(_key(label.split()[-1]), set()).add(character.name)
-        self.family = {
-            name: frozenset(o for owners in surnames.values() if name in owners for o in owners)
-            - {name}
-            for name in self.gender
-        }
+        self.family: dict[str, set[str]] = {name: set() for name in self.gender}
         """Who shares a family name with each character ("her mother" may be one of them)."""
+        for owners in surnames.values():
+            for name in owners:
+                self.family[name] |= owners - {name}
         self._men_by_surname = {
             key: {o for o in owners if self.gender[o] == "male"}
             for key, owners in surnames.items()

@@ -109,7 +109,5 @@ _CLAUSE_START: Final = re.compile(r".*[.;!?:]", re.DOTALL)
 def _bound(before: str, gender: Gender | None) -> bool:
     """Whether a he or she of `gender` comes earlier in the clause that `before` ends in
     (`he found himself riding with his dear Cyril`): a name the pronoun cannot mean."""
-    if gender not in PRONOUNS.values():
-        return False
-    pronoun = "he" if gender == "male" else "she"
-    return pronoun in (w.lower() for w in _WORD.findall(_CLAUSE_START.sub("", before)))
+    clause = _CLAUSE_START.sub("", before)
+    return any(PRONOUNS.get(w.lower()) == gender for w in _WORD.findall(clause))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Literal, cast
+from typing import TYPE_CHECKING, Final, Literal
 
 from narrator.text.english import (
     AUXILIARIES,
@@ -23,6 +23,7 @@ from narrator.text.english import (
     SPEECH_NOUNS,
     SPEECH_VERBS,
     SUBORDINATORS,
+    Role,
     is_verb_like,
     lemma,
     negates,
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
     from narrator.model import Gender
 
 SubjectKind = Literal["name", "pronoun", "first-person", "description", "outsider"]
-Role = Literal["matron", "maiden", "elder", "youth"]
 
 _TOKEN: Final = re.compile(
     r"(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Messrs|Rev|Col|Capt|Gen|Lt|Sgt)\.|[A-Za-z][A-Za-z'\u2019-]*"
@@ -335,7 +335,7 @@ class TagReader:
             return None
         gender = next((GENDERED_NOUNS[w] for w in words[1:] if w in GENDERED_NOUNS), None)
         possessor = PRONOUN_POSSESSIVES.get(words[0])
-        role = cast("Role | None", standing_described(words[1:], gender))
+        role = standing_described(words[1:], gender)
         # `said the drummer` when the cast has "The Drummer": longest description first.
         described = next(
             (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Literal
 
 if TYPE_CHECKING:
     from narrator.model import Gender
@@ -67,7 +67,9 @@ GENDERED_NOUNS: Final[dict[str, Gender]] = {
 }
 """Nouns that tell a described speaker's gender (`said the old man`)."""
 PRONOUN_POSSESSIVES: Final[dict[str, Gender]] = {"his": "male", "her": "female"}
-ROLE_NOUNS: Final[dict[str, str]] = {
+Role = Literal["matron", "maiden", "elder", "youth"]
+"""A speaker's standing as a description gives it: a mother, a girl, an old man, a lad."""
+ROLE_NOUNS: Final[dict[str, Role]] = {
     **dict.fromkeys(
         """mother mamma mama mum mom wife aunt grandmother grandmamma granny widow hostess
         landlady housekeeper matron duchess countess baroness""".split(),
@@ -223,7 +225,7 @@ def negates(word: str) -> bool:
     return lowered in _NEGATIONS or lowered.endswith("n't")
 
 
-def standing_described(words: list[str], gender: Gender | None) -> str | None:
+def standing_described(words: list[str], gender: Gender | None) -> Role | None:
     """The standing a description gives its speaker: "her mother" a matron, "the girl" a
     maiden, "the old man" an elder, "the lad" a youth."""
     for word in words:
