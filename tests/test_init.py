@@ -190,11 +190,52 @@ _RELATIVES = (
             {"Powell": "male"},
             id="the one addressed who answers with a pronoun tag has that gender",
         ),
+        pytest.param(
+            '"Of course," the Quarle replied. "What else?" he went on, turning to Alice.\n\n'
+            'Alice watched the Quarle. "Well," said the Quarle.\n',
+            {"Quarle": "male"},
+            id="a pronoun tag after a name tag in its paragraph is that speaker's",
+        ),
+        pytest.param(
+            '"Explain yourself!" said the Fennick sternly.\n\n'
+            '"I can\'t, sir," said Alice. "I\'m not myself." Alice looked at the Fennick.\n\n'
+            '"Nonsense," said the Fennick.\n',
+            {"Fennick": "male"},
+            id="a reply that calls the one before sir",
+        ),
+        pytest.param(
+            '"Now tell me, Brisk, what is that in the window?" Alice asked.\n\n'
+            '"Sure, it\'s an arm!" (He pronounced it "arrum.")\n\n'
+            '"Well," said Brisk. Later Brisk sat.\n',
+            {"Brisk": "male"},
+            id="the one called answers, and a he or she after the answer is them",
+        ),
+        pytest.param(
+            "Vesk at once slipped the rein over her head, thus enabling himself to drive.\n\n"
+            '"Go," said Vesk. Then Vesk sat.\n',
+            {"Vesk": "male"},
+            id="a himself in the sentence outweighs the her before it",
+        ),
+        pytest.param(
+            '"Hello," said Tarn. There was a crest on the card. Like Tarn the Greek duke.\n\n'
+            "Later Tarn sat.\n",
+            {"Tarn": "male"},
+            id="a description set beside a name",
+        ),
     ],
 )  # fmt: skip
 def test_gender_of_a_character_found(text: str, genders: dict[str, str]) -> None:
     found = _found(text)
     assert {name: found[name][1] for name in genders} == genders
+
+
+def test_a_bare_family_name_beside_a_wife_is_her_husband() -> None:
+    found = _found(
+        '"Dance," said Mrs. Braddocks. Then Mrs. Braddocks laughed. She was happy.\n\n'
+        '"No," said Braddocks.\n\nBraddocks frowned at his glass.\n'
+    )
+    assert found["Mrs. Braddocks"] == ((), "female")
+    assert found["Braddocks"] == ((), "male")
 
 
 def test_two_titles_of_one_woman_are_one_character() -> None:

@@ -25,7 +25,15 @@ from narrator.attribute.epithets import (
     tagged_description,
 )
 from narrator.attribute.name_forms import TITLE_WORDS, gender_of, group_forms, is_short
-from narrator.text.english import SPEECH_VERBS, TITLES, is_verb_like, lemma, opening_pronoun
+from narrator.text.english import (
+    GENDERED_NOUNS,
+    SPEECH_VERBS,
+    TITLES,
+    is_verb_like,
+    lemma,
+    opening_pronoun,
+    speaks,
+)
 from narrator.text.segment import segment
 
 if TYPE_CHECKING:
@@ -65,25 +73,36 @@ _COMMON: Final = frozenset(
     Hello Please Thank Thanks Sorry Monday Tuesday Wednesday Thursday Friday Saturday Sunday
     January February March April May June July August September October November December
     Mum Mom Dad Mother Father Madam Say Are Is Was Do Does Did Can Could Will Would Shall
-    Should Yeah Ah Good Very Why Come Go Let Look See Tell Give Take Get""".split()
+    Should Yeah Ah Good Very Why Come Go Let Look See Tell Give Take Get Like Unlike Without
+    Behind Beside Besides Into Through Over Under About Against Among Between Since Until
+    Upon""".split()
 )
 
 
-_PRONOUN_GENDER: Final = {
-    "he": "male", "his": "male", "himself": "male",
-    "she": "female", "her": "female", "herself": "female",
+_PRONOUN_GENDER: Final[dict[str, Gender]] = {
+    "he": "male", "his": "male", "himself": "male", "sir": "male",
+    "she": "female", "her": "female", "herself": "female", "madam": "female", "ma'am": "female",
 }  # fmt: skip
+"""Pronouns, and the forms of address sir, madam and ma'am, by the sex they show."""
 _OWN: Final = re.compile(
     r"\b(his|himself|herself|her(?=\s+(?!(?:the|a|an|that|this|to|and|or|but|in|on|at|with|for"
     r"|of|from|by|as|into|up|down|out|away|back|off|again|so|too|if|when|what|how|why)\b)"
     r"[a-z]))\b"
 )
 """His, himself, herself, and "her" before a noun ("her face"; not "told her that")."""
-_PRONOUN_TAG: Final = re.compile(r"[\s,]*(he|she)\s+([a-z]+)\b", re.IGNORECASE)
+_PRONOUN_TAG: Final = re.compile(r"[\s,]*(he|she)\s+([a-z]+)\b(?:\s+([a-z]+))?", re.IGNORECASE)
 """A speech tag whose subject is a pronoun: '"Yes, miss," he replied.'"""
+_APPOSITION: Final = re.compile(
+    r",?\s+(?:the|a|an)\s+(?:[A-Za-z-]+\s+){0,2}?([a-z]+)(?=\s*(?:[,.;:!?)]|$|who\b|whom\b))"
+)
+"""A description set beside a name: "Zizi the Greek duke.", "Mrs. Wix, the governess,"."""
+_REFLEXIVE: Final = re.compile(r"\b(himself|herself)\b")
+_SENTENCE_END: Final = re.compile(r"[.!?;]")
 _OWN_IN_TAG: Final = re.compile(r"\b(his|her|himself|herself|he|she)\b")
 """In a speech tag ('"...," Priya said, like she had been running') a subject pronoun
 after the name is hers too."""
+_HONORIFIC: Final = re.compile(r"(?:^|,)\s*(sir|ma['\u2019]am|madam)\s*[,.!?;]", re.IGNORECASE)
+"""Sir or ma'am called in a quote ("I can't, sir,"; "Yes, ma'am.")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +141,8 @@ def discover(chapters: Sequence[Chapter]) -> list[Found]:
         opener: str | None = None
         previous = None
         called: dict[int, list[str]] = {}  # paragraph -> names its dialogue addresses
+        tagged: dict[int, list[str]] = {}  # paragraph -> names its speech tags give
+        reply = -1  # the last paragraph that opens with a quote
         for seg in segment(chapter):
             after_quote = (
                 previous is not None
@@ -137,22 +158,40 @@ def discover(chapters: Sequence[Chapter]) -> list[Found]:
                 if opener is not None and pronoun:
                     seen[opener].person += 1
                     seen[opener].genders[pronoun] = seen[opener].genders.get(pronoun, 0.0) + 1.0
-                opener = _read(seg.text, False, seen, after_quote=after_quote)
+                speakers = tagged.setdefault(seg.paragraph, [])
+                earlier = set(speakers)
+                opener = _read(seg.text, False, seen, after_quote=after_quote, speakers=speakers)
                 if after_quote and (described := tagged_description(seg.text)):
                     epithets[described] += 1  # '"...," said the waiter.'
                 answer = _PRONOUN_TAG.match(seg.text) if after_quote else None
+                if answer and not speaks(answer.group(2), answer.group(3) or ""):
+                    answer = None
                 asked = called.get(seg.paragraph - 1, [])
-                if answer and lemma(answer.group(2)) in SPEECH_VERBS and len(set(asked)) == 1:
-                    # '"Is the house to let, Powell?"' - '"Yes, miss," he replied.'
-                    key = _PRONOUN_GENDER[answer.group(1).lower()]
-                    evidence = seen[asked[0]].genders
-                    evidence[key] = evidence.get(key, 0.0) + 0.5
+                replier = opening_pronoun(seg.text.lstrip("( ")) if reply == seg.paragraph else None
+                if answer:
+                    replier = _PRONOUN_GENDER[answer.group(1).lower()]
+                if after_quote and replier and len(set(asked)) == 1:
+                    # '"Is the house to let, Powell?"' - '"Yes, miss," he replied.' (or
+                    # '"It's an arm!" (He pronounced it "arrum.")'): the one called answers.
+                    _note(seen[asked[0]], replier, 0.5)
+                if answer and len(earlier) == 1:
+                    # '"Of course," the Dodo replied. "What else?" he went on.': a paragraph
+                    # is one speaker's, so its pronoun tag means the one its name tag gave.
+                    _note(seen[earlier.pop()], _PRONOUN_GENDER[answer.group(1).lower()], 1.0)
 
             else:
                 if previous_paragraph != seg.paragraph:
                     # A paragraph that opens with a quote is its speaker's: a "He" after it
                     # is the speaker, not whoever opened the narration before.
                     opener = None
+                    reply = seg.paragraph
+                    # '"Explain yourself!" said the Caterpillar.' - '"I can't, sir," ...':
+                    # a reply calls the one who spoke before sir or ma'am.
+                    honorific = _HONORIFIC.search(seg.text)
+                    answered = set(tagged.get(seg.paragraph - 1, ()))
+                    if honorific and len(answered) == 1:
+                        called_as = honorific.group(1).lower().replace("\u2019", "'")
+                        _note(seen[answered.pop()], _PRONOUN_GENDER[called_as], 0.5)
                 _read(seg.text, True, seen, called=called.setdefault(seg.paragraph, []))
     names = [n for n, e in seen.items() if e.person and e.inside_sentence and _named(e)]
     found = []
@@ -244,11 +283,13 @@ def _read(
     *,
     after_quote: bool = False,
     called: list[str] | None = None,
+    speakers: list[str] | None = None,
 ) -> str | None:
     """Count the names in one segment; the name opening it, if any. `after_quote`: the
     segment follows a quote in its paragraph, so a name opening it with a speech verb is a
     speech tag ("...," Izzie said), as sure a sign of a person as a name mid-sentence.
-    `called`: where the names a quote addresses are added."""
+    `called`: where the names a quote addresses are added; `speakers`: where the names a
+    speech tag gives as the speaker are."""
     opener = None
     for match in _NAME.finditer(text):
         name, start = _strip_common(match.group(), match.start())
@@ -266,11 +307,9 @@ def _read(
         if (not before or before == "The" or inverted) and not dialogue:
             opener = name
             # "Meredith has a smirk on her face": a weaker clue than the next sentence's.
-            pattern = _OWN_IN_TAG if after_quote else _OWN
-            own = pattern.search(text, match.end())
+            own = _own(_OWN_IN_TAG if after_quote else _OWN, text, match.end(), len(text))
             if own:
-                key = _PRONOUN_GENDER[own.group(1)]
-                evidence.genders[key] = evidence.genders.get(key, 0.0) + 0.5
+                _note(evidence, *own)
         end = match.end()
         if dialogue:
             # Addressed: set off by commas or the quote's edges ("Mer, wait", "Hey, Alex.").
@@ -281,6 +320,9 @@ def _read(
                 if called is not None:
                     called.append(name)
             continue
+        apposition = _APPOSITION.match(text, end)
+        if apposition and apposition.group(1).lower() in GENDERED_NOUNS:
+            _note(evidence, GENDERED_NOUNS[apposition.group(1).lower()], 1.0)  # "Zizi the duke"
         possessive = text[end : end + 1] in ("'", "\u2019")
         after_words = [] if possessive else _WORD.findall(text[end : end + 30])
         before_words = _WORD.findall(text[max(0, start - 25) : start])
@@ -290,22 +332,41 @@ def _read(
         evidence.place += located and not possessive
         if article:
             before_words.pop()  # "said the Hatter": the verb is before the article
-        speaks = bool(after_words) and lemma(after_words[0]) in SPEECH_VERBS
-        evidence.speaks += speaks or bool(before_words and lemma(before_words[-1]) in SPEECH_VERBS)
-        acts = bool(after_words) and (speaks or is_verb_like(after_words[0]))
-        if acts or (before_words and lemma(before_words[-1]) in SPEECH_VERBS):
+        says = bool(after_words) and lemma(after_words[0]) in SPEECH_VERBS
+        said_by = bool(before_words) and lemma(before_words[-1]) in SPEECH_VERBS  # "said Tess"
+        evidence.speaks += says or said_by
+        acts = bool(after_words) and (says or is_verb_like(after_words[0]))
+        if acts or said_by:
             evidence.person += 1  # speaks or acts: "said Tess", "Tess smiled"
         if acts and opener != name:
             # "When Karim opened his door": the subject's own his or her, before anyone
             # else is named.
             following = _NAME.search(text, end)
-            own = _OWN.search(text, end, following.start() if following else len(text))
+            own = _own(_OWN, text, end, following.start() if following else len(text))
             if own:
-                key = _PRONOUN_GENDER[own.group(1)]
-                evidence.genders[key] = evidence.genders.get(key, 0.0) + 0.5
-        if after_quote and at_start and not before and speaks:
+                _note(evidence, *own)
+        if after_quote and at_start and not before and says:
             evidence.inside_sentence += 1  # a speech tag: '"...," Izzie said.'"
+        if after_quote and speakers is not None and (says or said_by):
+            speakers.append(name)
     return opener
+
+
+def _own(pattern: re.Pattern[str], text: str, start: int, end: int) -> tuple[Gender, float] | None:
+    """The gender of the subject's own his or her after a name (`pattern`), or surer, of a
+    himself or herself in its sentence ("Phaethon slipped the rein over her head, thus
+    enabling himself to drive"); and how much it counts."""
+    sentence = _SENTENCE_END.search(text, start, end)
+    reflexive = _REFLEXIVE.search(text, start, sentence.start() if sentence else end)
+    if reflexive:
+        return _PRONOUN_GENDER[reflexive.group(1)], 1.0
+    own = pattern.search(text, start, end)
+    return (_PRONOUN_GENDER[own.group(1)], 0.5) if own else None
+
+
+def _note(evidence: _Evidence, gender: Gender, weight: float) -> None:
+    """Count a pronoun or a form of address that shows a name's gender."""
+    evidence.genders[gender] = evidence.genders.get(gender, 0.0) + weight
 
 
 def _named(evidence: _Evidence) -> bool:

@@ -98,11 +98,22 @@ def group_forms(
                 g for g in fitting
                 if any(title_of(m) == title_of(name) and _given(m) in core for m in g)
             ]  # fmt: skip
-        if len(fitting) == 1:
+        if len(fitting) == 1 and not _husband(name, fitting[0]):
             fitting[0].add(name)
         else:
             groups.append({name})
     return _ranks(_short_forms(groups, spoken_only))
+
+
+def _husband(name: str, group: set[str]) -> bool:
+    """Whether a bare family name is more likely the husband's than that of the wife its
+    group holds ("Braddocks" beside "Mrs. Braddocks": she is "Mrs. Braddocks"; "Catherine"
+    is still Lady Catherine)."""
+    return (
+        " " not in name
+        and title_of(name) is None
+        and all(title_of(m) == "mrs" and m.split()[-1] == name for m in group)
+    )
 
 
 def _ranks(groups: list[set[str]]) -> list[set[str]]:

@@ -21,12 +21,13 @@ from narrator.text.english import (
     PRONOUN_POSSESSIVES,
     PRONOUNS,
     SPEECH_NOUNS,
-    SPEECH_VERBS,
+    SPEECH_PARTICLES,
     SUBORDINATORS,
     Role,
     is_verb_like,
     lemma,
     negates,
+    speaks,
     standing_described,
 )
 
@@ -42,11 +43,6 @@ _TOKEN: Final = re.compile(
 )
 """Words (titles keep their full stop, so "Mr. Bennet" is not cut in two) and punctuation."""
 _CLAUSE_END: Final = frozenset(".;!?\u2014()")
-_PARTICLES: Final = {"put": "in", "broke": "in", "break": "in", "struck": "in", "strike": "in",
-                     "went": "on", "go": "on", "goes": "on", "going": "on", "cut": "in",
-                     "chimed": "in", "chime": "in", "took": "up", "piped": "up", "called": "out",
-                     "cried": "out", "spoke": "up", "burst": "out", "broken": "in"}  # fmt: skip
-"""Phrasal verbs of speech: `put in`, `broke in`, `went on`."""
 _SKIPPABLE: Final = frozenset(
     """the a an his her their its my our your this that old young little poor good
     elder younger other first second last whole""".split()
@@ -239,10 +235,8 @@ class TagReader:
             return False  # `did not answer`
         if i and tokens[i - 1].text.lower() in _OBJECTS:
             return False  # `I could feel her crying`, `I heard him call`: not the subject's
-        particle = _PARTICLES.get(word.lower())
-        if particle and i + 1 < len(tokens) and tokens[i + 1].text.lower() == particle:
-            return True
-        return lemma(word) in SPEECH_VERBS and word.lower() not in ("note", "notes")
+        following = tokens[i + 1].text if i + 1 < len(tokens) else ""
+        return speaks(word, following) and word.lower() not in ("note", "notes")
 
     def _subject(self, text: str, token: _Token, *, possessive_ok: bool = False) -> Tag | None:
         mention = self._starts.get(token.start)
@@ -292,7 +286,7 @@ class TagReader:
     def _subject_after(self, text: str, tokens: list[_Token], verb: int) -> Tag | None:
         """Inverted order: `said Izzie`, `exclaimed the horrified Mrs. Rachel`, `said he`."""
         start = verb + 1
-        if start < len(tokens) and tokens[start].text.lower() in _PARTICLES.values():
+        if start < len(tokens) and tokens[start].text.lower() in SPEECH_PARTICLES.values():
             start += 1
         for token in tokens[start : start + 5]:
             if not token.text[0].isalpha():

@@ -38,6 +38,22 @@ SPEECH_VERBS: Final = frozenset(
     concur affirm assert acknowledge confess object complain protest apologise apologize
     exclaim recite read quote""".split()
 )
+SPEECH_PARTICLES: Final = {
+    "put": "in", "broke": "in", "break": "in", "broken": "in", "struck": "in", "strike": "in",
+    "cut": "in", "chimed": "in", "chime": "in", "went": "on", "go": "on", "goes": "on",
+    "going": "on", "took": "up", "piped": "up", "spoke": "up", "called": "out", "cried": "out",
+    "burst": "out",
+}  # fmt: skip
+"""Phrasal verbs of speech: `put in`, `broke in`, `went on`."""
+
+
+def speaks(verb: str, following: str = "") -> bool:
+    """Whether a verb, with the word after it, says something: `said`, `went on`."""
+    if SPEECH_PARTICLES.get(verb.lower()) == following.lower():
+        return True
+    return lemma(verb) in SPEECH_VERBS
+
+
 CARRY_ON_VERBS: Final = frozenset(
     """continue resume proceed pursue persist add reply answer rejoin retort respond
     begin""".split()
@@ -97,6 +113,12 @@ AUXILIARIES: Final = frozenset(
     """is was are were has had have does did do can could will would shall should may
     might must 's 'd 'll""".split()
 )
+PRE_VERB_ADVERBS: Final = frozenset(
+    """soon then now never still also always just often only again once too already even
+    ever seldom rather quite almost""".split()
+)
+"""Adverbs that stand between a subject and its verb ("Mr. Bennet soon assured her"),
+beside those in -ly."""
 SUBORDINATORS: Final = frozenset(
     """where who whom whose which what how why when while as because that if though although
     since until""".split()
