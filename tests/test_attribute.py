@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from narrator.attribute import attribute, unlisted_names
+from narrator.attribute.features import Evidence
+from narrator.attribute.names import NameIndex
+from narrator.attribute.sieve import Sieve
 from narrator.config import load_config
 from narrator.model import Character
 from narrator.text.english import lemma
@@ -201,6 +204,46 @@ def test_her_mother_is_of_her_family() -> None:
         'tired.\n\n"My dear child, sit down," said her mother.\n'
     )
     assert _spoken(text, cast)[0][1] == "Mrs. Bennet"
+
+
+def test_a_he_or_she_tag_has_no_candidate_of_the_other_sex_nor_the_narrator() -> None:
+    """`"...," she said` in a first-person story: the women of the scene, not the men
+    nearby, and not the narrator (who is "I")."""
+    cast = (
+        Character("Jake", (), "male"),
+        Character("Bill", (), "male"),
+        Character("Brett", (), "female"),
+        Character("Frances", (), "female"),
+    )
+    text = (
+        "Bill and Brett came in with Frances. I got up. I was tired and my head ached.\n\n"
+        '"Hello, Jake," said Bill.\n\n"Hello," I said.\n\n"Where were you, Jake?"\n\n'
+        '"Out," I said.\n\n"We were going to dance," she said.\n'
+    )
+    sieve = Sieve(segment(chapter_from_text(text, Path("c.txt"))), NameIndex(cast))
+    sieve.run()
+    assert sieve.me == "Jake"
+    quote = next(i for i, s in enumerate(sieve.segments) if s.text.startswith("We were"))
+    assert set(Evidence(sieve).candidates(quote)) == {"Brett", "Frances"}
+
+
+def test_a_he_before_a_quote_in_a_first_person_story_is_the_one_other_man() -> None:
+    """`He turned his head and looked at me.` between the narrator's line and the next: the
+    one man of the conversation who is not the narrator."""
+    cast = (Character("Jake", (), "male"), Character("Mike", (), "male"))
+    text = (
+        "Mike lay on the bed. I sat by the window. I was tired and my head ached.\n\n"
+        '"Hello, Jake," Mike said.\n\n"Hello," I said.\n\n"Are you there, Jake?"\n\n'
+        '"Go to sleep, Mike," I said.\n\nHe turned his head and looked at me.\n\n'
+        '"Damned good thing, what?"\n'
+    )
+    sieve = Sieve(segment(chapter_from_text(text, Path("c.txt"))), NameIndex(cast))
+    sieve.run()
+    assert sieve.me == "Jake"
+    quote = next(i for i, s in enumerate(sieve.segments) if s.text.startswith("Damned"))
+    evidence = Evidence(sieve)
+    assert "previous_paragraph_opens_with_his_pronoun" in evidence.features(quote, "Mike")
+    assert "previous_paragraph_opens_with_his_pronoun" not in evidence.features(quote, "Jake")
 
 
 def test_same_paragraph_quotes_share_a_speaker() -> None:

@@ -120,6 +120,15 @@ def test_a_name_in_the_clause_of_a_he_of_its_gender_is_bound() -> None:
     assert bound == [("Cyril", True), ("Adela", False), ("Cyril", False), ("Cyril", True)]
 
 
+def test_a_name_before_an_adverb_and_a_verb_is_the_subject() -> None:
+    """`Mr. Bennet soon assured her`: the subject, as in `Mr. Bennet quietly assured her`."""
+    cast = NameIndex((Character("Mr. Bennet", (), "male"), Character("Jane", (), "female")))
+    text = "Mr. Bennet soon assured her, and Jane never doubted. Then Jane at last smiled."
+    seg = Segment(0, "narration", "narrator", text, 0, len(text), paragraph=0)
+    subjects = [(m.character, m.subject) for m in read_mentions(seg, cast, None, [], None)]
+    assert subjects == [("Mr. Bennet", True), ("Jane", True), ("Jane", False)]
+
+
 def test_family_is_who_shares_a_family_name() -> None:
     cast = NameIndex(
         (

@@ -16,15 +16,14 @@ from collections import Counter
 from typing import TYPE_CHECKING, Final
 
 from narrator.attribute.cues import announces, names_self
+from narrator.attribute.reading import pronoun_paragraphs
 from narrator.attribute.scene import Scenes
 from narrator.attribute.sieve import NEAR
 from narrator.model import UNKNOWN
-from narrator.text.english import opening_pronoun
 
 if TYPE_CHECKING:
     from narrator.attribute.names import Mention
     from narrator.attribute.sieve import Sieve
-    from narrator.model import Gender
 
 _WINDOW_TURNS: Final = 6
 _WINDOW_PARAGRAPHS: Final = 30
@@ -106,14 +105,7 @@ class Evidence:
             self.mentions_by_paragraph.setdefault(mention.paragraph, []).append(
                 (mention.start, mention.character, mention.subject)
             )
-        # Paragraphs of narration alone that open with "He" or "She": their gender.
-        first: dict[int, str] = {}
-        for seg in sieve.segments:
-            first.setdefault(seg.paragraph, seg.text)
-        spoken = {seg.paragraph for seg in sieve.segments if seg.kind == "dialogue"}
-        self.opens_with_pronoun: dict[int, Gender] = {
-            p: g for p, text in first.items() if p not in spoken and (g := opening_pronoun(text))
-        }
+        self.opens_with_pronoun = pronoun_paragraphs(sieve.segments)
 
     def _near(self, paragraph: int, start: int) -> list[tuple[int, str, bool]]:
         """The paragraph's mentions within `NEAR` characters of `start` (all of them in
@@ -154,10 +146,15 @@ class Evidence:
         if sieve.me is not None:
             found[sieve.me] = None
         found.pop(UNKNOWN, None)
-        if not sieve.found_tags.get(i):
+        tags = sieve.found_tags.get(i)
+        if not tags:
             # An untagged quote is spoken by someone already in the scene.
             present = self._present(i)
             found = {name: None for name in found if name in present} or found
+        said = {t.gender for t in tags or () if t.speech and t.kind == "pronoun" and t.gender}
+        if len(said) == 1:  # `"...," she said`: not a man, nor a first-person narrator
+            fitting = [n for n in found if n != sieve.me and sieve.cast.may_be(n, *said)]
+            found = dict.fromkeys(fitting or found)
         return list(found)[:_MAX_CANDIDATES]
 
     def _present(self, i: int) -> set[str]:
@@ -365,9 +362,11 @@ class Evidence:
         if k is None:
             return None
         conversation = self.sieve.turns[k].conversation
-        people = set(self.participants.get(conversation, Counter())) | set(
-            self.addressed_in.get(conversation, Counter())
-        )
+        people = {
+            *self.participants.get(conversation, ()),
+            *self.addressed_in.get(conversation, ()),
+        }
+        people.discard(self.sieve.me or "")  # the narrator is "I", never "he"
         fitting = [p for p in people if self.sieve.cast.gender.get(p) == gender]
         return fitting[0] if len(fitting) == 1 else None
 

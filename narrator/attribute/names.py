@@ -183,6 +183,10 @@ class NameIndex:
         """Where each character was last named unambiguously (offsets), for resolving a
         shared name form; the sieve notes mentions as it reads."""
 
+    def may_be(self, character: str, gender: Gender) -> bool:
+        """Whether a he or she of `gender` may mean the character (of it, or unknown)."""
+        return self.gender.get(character, "unknown") in (gender, "unknown")
+
     def seen(self, character: str, offset: int) -> None:
         """Note that `character` was named at `offset`."""
         self.last_seen[character] = offset

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Final
 from narrator.attribute.cues import departs
 from narrator.attribute.names import Mention
 from narrator.attribute.speech_tags import NOT_SUBJECT_BEFORE
-from narrator.text.english import PRONOUNS, is_verb_like
+from narrator.text.english import PRE_VERB_ADVERBS, PRONOUNS, is_verb_like, opening_pronoun
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -55,9 +55,7 @@ def read_mentions(
             (
                 m.character
                 for m in reversed(earlier[-_LOOK_BACK:])
-                if m.subject
-                and m.character != me
-                and cast.gender.get(m.character, "unknown") in (gender, "unknown")
+                if m.subject and m.character != me and cast.may_be(m.character, gender)
             ),
             None,
         )
@@ -83,7 +81,11 @@ def read_mentions(
         possessive = rest.startswith(("'s", "\u2019s"))
         follows = bool(after) and (
             is_verb_like(after[0])
-            or (after[0].endswith("ly") and len(after) > 1 and is_verb_like(after[1]))
+            or (
+                (after[0].endswith("ly") or after[0] in PRE_VERB_ADVERBS)
+                and len(after) > 1
+                and is_verb_like(after[1])
+            )
         )
         before_text = seg.text[: mention.start - seg.start]
         before = _WORD.findall(before_text)[-1:]
@@ -111,3 +113,13 @@ def _bound(before: str, gender: Gender | None) -> bool:
     (`he found himself riding with his dear Cyril`): a name the pronoun cannot mean."""
     clause = _CLAUSE_START.sub("", before)
     return any(PRONOUNS.get(w.lower()) == gender for w in _WORD.findall(clause))
+
+
+def pronoun_paragraphs(segments: Sequence[Segment]) -> dict[int, Gender]:
+    """Paragraphs of narration alone that open with "He" or "She", and that gender ("He
+    held out his hand." before a quote)."""
+    first: dict[int, str] = {}
+    for seg in segments:
+        first.setdefault(seg.paragraph, seg.text)
+    spoken = {seg.paragraph for seg in segments if seg.kind == "dialogue"}
+    return {p: g for p, text in first.items() if p not in spoken and (g := opening_pronoun(text))}

@@ -292,7 +292,7 @@ class Sieve:
 
         def fits(name: str) -> bool:
             return (
-                self.cast.gender.get(name, "unknown") in (gender, "unknown")
+                self.cast.may_be(name, gender)
                 and name not in excluded
                 and name != self.me
                 and (role is None or self.cast.standing.get(name) in (None, role))
