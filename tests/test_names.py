@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from narrator.attribute.cues import addressed, announces, names_self
 from narrator.attribute.names import NameIndex, standing
 from narrator.attribute.reading import read_mentions
@@ -127,6 +129,20 @@ def test_a_name_before_an_adverb_and_a_verb_is_the_subject() -> None:
     seg = Segment(0, "narration", "narrator", text, 0, len(text), paragraph=0)
     subjects = [(m.character, m.subject) for m in read_mentions(seg, cast, None, [], None)]
     assert subjects == [("Mr. Bennet", True), ("Jane", True), ("Jane", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("Jane bent towards the fire.", True),  # an irregular past
+        ("Jane, attributing it to some want of liberality, sat down.", True),  # an aside
+        ("Jane, Kitty and Lydia.", False),
+    ],
+)
+def test_the_subject_of_a_sentence(text: str, subject: bool) -> None:
+    cast = NameIndex((Character("Jane", (), "female"),))
+    seg = Segment(0, "narration", "narrator", text, 0, len(text), paragraph=0)
+    assert [m.subject for m in read_mentions(seg, cast, None, [], None)] == [subject]
 
 
 def test_family_is_who_shares_a_family_name() -> None:

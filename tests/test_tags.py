@@ -126,6 +126,11 @@ def test_said_that_before_a_name_is_still_read_as_a_tag() -> None:
         ("the Dodo suddenly called out ", "The Dodo"),
         ("Then Miss Bartlett said ", "Miss Bartlett"),
         ("Charlotte saw what he was doing, turned to him with a smile, and said,", "Charlotte"),
+        # A clause with no comma after its "that" is where the verb is.
+        ("Izzie showed such signs of floundering that Diana collected herself and asked:", "Diana"),
+        ("so that Marilla could not help\nexclaiming:", "Marilla"),
+        # An irregular verb after the subject (`bent`), in the clause before "and said".
+        ("Seeing that her thoughts were elsewhere, Alex bent towards Izzie and\nsaid:", "Alex"),
     ],
 )
 def test_tag_before_a_quote(text: str, character: str) -> None:
@@ -166,3 +171,44 @@ def test_descriptions_carry_their_possessor_and_standing(
     tag = READER.after(text)
     assert tag is not None
     assert (tag.kind, tag.possessor, tag.role) == ("description", possessor, role)
+
+
+@pytest.mark.parametrize(
+    ("text", "possessor", "role"),
+    [
+        ("her mother said:", "female", "matron"),
+        ("and her mother, with sudden tenderness, said:", "female", "matron"),
+        ("His wife, smiling, asked:", "male", "matron"),
+    ],
+)
+def test_a_description_before_the_quote_keeps_its_possessor_and_standing(
+    text: str, possessor: str, role: str
+) -> None:
+    tag = READER.before(text)
+    assert tag is not None
+    assert (tag.kind, tag.possessor, tag.role, tag.speech) == ("description", possessor, role, True)
+
+
+def test_whom_a_description_speaks_to_is_no_subject() -> None:
+    """`said her mother to Anne`: her mother speaks, to Anne."""
+    tag = READER.after(" said her mother to Anne.")
+    assert tag is not None
+    assert (tag.kind, tag.possessor, tag.listeners) == ("description", "female", {"Anne"})
+    assert READER.after(" said he to Anne.") == Tag(
+        "pronoun", gender="male", speech=True, listeners=frozenset({"Anne"})
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "character"),
+    [(" blustered Mr. Bounderby.", "Mr. Bounderby"), (" Diana hazarded.", "Diana")],
+)
+def test_less_common_verbs_of_speech(text: str, character: str) -> None:
+    assert READER.after(text) == name(character, speech=True)
+
+
+def test_a_verb_of_speech_before_an_infinitive_is_no_tag() -> None:
+    """`She's beginning to worry as she turns the car`: no speaker here, not even one named
+    beside the verb; `she said to him` still is one."""
+    assert READER.after(" She's beginning to worry as she turns her car around.") is None
+    assert READER.after(" she said to him.") == Tag("pronoun", gender="female", speech=True)

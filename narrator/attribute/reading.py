@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from narrator.model import Gender, Segment
 
 _WORD: Final = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
+_ASIDE: Final = re.compile(r",[^,.;:!?\"\u201c\u201d]{3,120},\s*([a-z]+)")
+"""A clause between commas after a name, and the word after it."""
 _LOOK_BACK: Final = 60
 """Mentions looked back through for a sentence-opening pronoun's referent."""
 
@@ -79,8 +81,12 @@ def read_mentions(
         after = _WORD.findall(rest)[:2]
         sentence_start = mention.start == seg.start + words[0][0]
         possessive = rest.startswith(("'s", "\u2019s"))
+        # `Mrs. Dashwood, attributing it to his mother, sat down`: a clause set off by
+        # commas between the subject and its verb.
+        aside = _ASIDE.match(rest)
         follows = bool(after) and (
             is_verb_like(after[0])
+            or (aside is not None and is_verb_like(aside.group(1)))
             or (
                 (after[0].endswith("ly") or after[0] in PRE_VERB_ADVERBS)
                 and len(after) > 1

@@ -9,13 +9,14 @@ speaker can also be a pronoun ("she said"), "I", or a description ("said the old
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
 from narrator.text.english import (
-    AUXILIARIES,
     CARRY_ON_VERBS,
+    DETERMINERS,
     GENDERED_NOUNS,
     PREPOSITIONS,
     PRONOUN_POSSESSIVES,
@@ -24,6 +25,8 @@ from narrator.text.english import (
     SPEECH_PARTICLES,
     SUBORDINATORS,
     Role,
+    begins_infinitive,
+    is_object_position,
     is_verb_like,
     lemma,
     negates,
@@ -52,7 +55,6 @@ _OBJECTS: Final = frozenset("him her them me us his my their its our".split())
 """Words after which a verb is someone else's doing (`I could feel her crying`)."""
 _NEW_CLAUSE: Final = frozenset("and but or so then while when as though yet".split())
 """A narration that opens with these after a quote starts a new clause, not a tag."""
-_DETERMINERS: Final = frozenset("the a an his her their this that my our your its".split())
 NOT_SUBJECT_BEFORE: Final = SUBORDINATORS | PREPOSITIONS
 """A name right after one of these is not the subject of its sentence."""
 _CARRY_ON_MAX_WORDS: Final = 8
@@ -93,14 +95,6 @@ class _Token:
     text: str
 
 
-def _is_object_position(word: str) -> bool:
-    """Whether a name right after `word` is an object: after a preposition or a verb."""
-    lowered = word.lower()
-    if lowered in PREPOSITIONS:
-        return True
-    return word.islower() and lowered not in AUXILIARIES and lowered.endswith(("ed", "ing"))
-
-
 class TagReader:
     """Reads tags with one cast's names."""
 
@@ -126,7 +120,9 @@ class TagReader:
             if subject is not None:
                 return self._with_listeners(text, tokens, subject)
             described = self._description(before) or self._description(tokens[verb + 1 :])
-            return described or self._outsider(tokens, verb) or Tag("description")
+            if described is not None:
+                return self._with_listeners(text, tokens, described)
+            return self._outsider(tokens, verb) or Tag("description")
         # `was Marilla's comment`, `was her reply`
         noun = self._speech_noun_owner(text, tokens)
         if noun is not None:
@@ -179,7 +175,11 @@ class TagReader:
             if subject is None and tokens and tokens[0].text.lower() in _NEW_CLAUSE:
                 # `Mr. Collins was gratified; and with a smile replied,`: the clause after
                 # the semicolon shares the subject of the one before it.
-                subject = self._first_subject(text, self._clause_before(text, tokens[0]))
+                # (`Seeing that ..., Cecil bent towards Lucy and said:`: its subject.)
+                clause = self._clause_before(text, tokens[0])
+                subject = self._last_subject(text, clause, strict=True) or self._first_subject(
+                    text, clause
+                )
             if subject is not None:
                 return self._with_listeners(text, tokens, subject)
         subject = self._first_subject(text, tokens)
@@ -231,11 +231,13 @@ class TagReader:
         word = tokens[i].text
         if not word[0].isalpha() or (word[0].isupper() and i > 0):
             return False
-        if any(negates(t.text) for t in tokens[max(0, i - 2) : i]):
-            return False  # `did not answer`
+        if tokens[i - 1].text != "help" and any(negates(t.text) for t in tokens[max(0, i - 2) : i]):
+            return False  # `did not answer` (but `could not help exclaiming`)
         if i and tokens[i - 1].text.lower() in _OBJECTS:
             return False  # `I could feel her crying`, `I heard him call`: not the subject's
         following = tokens[i + 1].text if i + 1 < len(tokens) else ""
+        if following == "to" and i + 2 < len(tokens) and begins_infinitive(tokens[i + 2].text):
+            return False  # `began to worry`, not `said to her`
         return speaks(word, following) and word.lower() not in ("note", "notes")
 
     def _subject(self, text: str, token: _Token, *, possessive_ok: bool = False) -> Tag | None:
@@ -260,9 +262,14 @@ class TagReader:
             if subject is None:
                 continue
             earlier = [t for t in tokens[:i] if t.text[0].isalpha()][-1:]
-            if strict and earlier and earlier[0].text.lower() in SUBORDINATORS:
-                continue  # `where Anne was standing`
-            if strict and earlier and _is_object_position(earlier[0].text):
+            if (
+                strict
+                and earlier
+                and earlier[0].text.lower() in SUBORDINATORS
+                and any(t.text == "," for t in tokens[i + 1 :])
+            ):
+                continue  # `where Anne was standing, Diana said` (not `so that Kate asked`)
+            if strict and earlier and is_object_position(earlier[0].text):
                 continue  # `in the absence of Miss Bartlett`, `snubbing George`
             if _in_aside(tokens, i):
                 continue  # `Fielding, who didn't dislike Miss Derek, replied:`
@@ -289,8 +296,8 @@ class TagReader:
         if start < len(tokens) and tokens[start].text.lower() in SPEECH_PARTICLES.values():
             start += 1
         for token in tokens[start : start + 5]:
-            if not token.text[0].isalpha():
-                return None
+            if not token.text[0].isalpha() or token.text in PREPOSITIONS:
+                return None  # `said her mother to Lucy`: Lucy is whom it is said to
             subject = self._subject(text, token)
             if subject is not None:
                 return subject
@@ -308,7 +315,7 @@ class TagReader:
             if (
                 word[0].isupper()
                 and word != "I"
-                and word.lower() not in {*PRONOUNS, *_DETERMINERS}
+                and re.sub(r"['\u2019]\w+$", "", word.lower()) not in {*PRONOUNS, *DETERMINERS}
                 and token.start not in self._inside
             ):
                 return Tag("outsider")
@@ -324,8 +331,10 @@ class TagReader:
     def _description(self, tokens: list[_Token]) -> Tag | None:
         """`the worthy woman`, `his lady`, `that brisk official`: a described speaker, with
         a gender when a word of the description carries one."""
-        words = [t.text.lower() for t in tokens[:5] if t.text[0].isalpha()]
-        if not words or words[0] not in _DETERMINERS:
+        words = [t.text.lower() for t in tokens[:6] if t.text[0].isalpha()]
+        if words and words[0] in ("and", "but", "then"):
+            words = words[1:]  # `and her mother, with sudden tenderness, said:`
+        if not words or words[0] not in DETERMINERS:
             return None
         gender = next((GENDERED_NOUNS[w] for w in words[1:] if w in GENDERED_NOUNS), None)
         possessor = PRONOUN_POSSESSIVES.get(words[0])
@@ -368,7 +377,7 @@ class TagReader:
                 mention = self._starts.get(target.start)
                 if mention is not None:
                     listeners.add(mention.character)
-        return Tag(subject.kind, subject.character, subject.gender, True, frozenset(listeners))
+        return dataclasses.replace(subject, speech=True, listeners=frozenset(listeners))
 
 
 def _in_aside(tokens: list[_Token], i: int) -> bool:

@@ -36,7 +36,8 @@ SPEECH_VERBS: Final = frozenset(
     ejaculate opine assent pursue proceed finish query coax soothe scold chide reproach
     remonstrate expostulate falter lisp cackle snort wail whine whimper howl mock jeer scoff
     concur affirm assert acknowledge confess object complain protest apologise apologize
-    exclaim recite read quote""".split()
+    exclaim recite read quote bluster boom puff fume hazard thunder sputter splutter simper
+    interject interpolate lament marvel""".split()
 )
 SPEECH_PARTICLES: Final = {
     "put": "in", "broke": "in", "break": "in", "broken": "in", "struck": "in", "strike": "in",
@@ -108,7 +109,27 @@ IRREGULAR: Final = {
     "cried": "cry", "begun": "begin", "cries": "cry", "replied": "reply", "replies": "reply",
     "thought": "think",
     "went": "go", "cut": "cut", "swore": "swear", "sang": "sing", "lied": "lie",
+    "bent": "bend", "sat": "sit", "stood": "stand", "fell": "fall",
+    "took": "take", "gave": "give", "came": "come", "ran": "run", "saw": "see",
+    "held": "hold", "kept": "keep", "left": "leave", "felt": "feel", "shook": "shake",
+    "struck": "strike", "threw": "throw", "drew": "draw", "knew": "know", "caught": "catch",
+    "brought": "bring", "led": "lead", "met": "meet", "hung": "hang",
+    "sent": "send", "wept": "weep", "slept": "sleep", "crept": "creep", "knelt": "kneel",
+    "sank": "sink", "sprang": "spring", "rode": "ride", "wrote": "write", "woke": "wake",
+    "broke": "break", "drove": "drive", "flung": "fling", "turned": "turn", "got": "get",
+    "made": "make", "found": "find", "heard": "hear", "put": "put", "shut": "shut",
+    "fought": "fight", "sought": "seek", "taught": "teach", "bought": "buy", "lost": "lose",
+    "meant": "mean", "paid": "pay", "rang": "ring", "shot": "shoot", "swept": "sweep",
+    "swung": "swing", "tore": "tear", "wore": "wear", "won": "win", "understood": "understand",
+    "forgot": "forget", "became": "become", "ate": "eat", "blew": "blow", "chose": "choose",
+    "fled": "flee", "flew": "fly", "froze": "freeze", "grew": "grow", "hid": "hide",
+    "bit": "bite", "strode": "stride", "stole": "steal", "spread": "spread", "arose": "arise",
+    "awoke": "awake", "withdrew": "withdraw", "overheard": "overhear", "undertook": "undertake",
+    "clung": "cling", "dealt": "deal", "lent": "lend", "slid": "slide", "stuck": "stick",
+    "thrust": "thrust", "leapt": "leap", "dug": "dig", "fed": "feed", "spent": "spend",
 }  # fmt: skip
+"""Irregular forms and their base (verbs of speech, and common verbs of action that follow
+a subject: `Cecil bent towards Lucy and said`)."""
 AUXILIARIES: Final = frozenset(
     """is was are were has had have does did do can could will would shall should may
     might must 's 'd 'll""".split()
@@ -128,6 +149,26 @@ PREPOSITIONS: Final = frozenset(
     """of to with for at in on from about after before behind beside near towards toward
     upon into onto over under against between among without than like""".split()
 )
+DETERMINERS: Final = frozenset("the a an his her their this that my our your its".split())
+_WHOM: Final = frozenset(
+    "him her me us them you it himself herself everyone everybody nobody somebody".split()
+)
+
+
+def is_object_position(word: str) -> bool:
+    """Whether a name right after `word` is an object: after a preposition or a verb."""
+    lowered = word.lower()
+    if lowered in PREPOSITIONS:
+        return True
+    return word.islower() and lowered not in AUXILIARIES and lowered.endswith(("ed", "ing"))
+
+
+def begins_infinitive(word: str) -> bool:
+    """Whether the word after "to" begins an infinitive (`to worry`), not whom (`to her`,
+    `to Lucy`, `to the girl`)."""
+    return word.islower() and word not in {*PRONOUNS, *DETERMINERS, *_WHOM}
+
+
 TITLES: Final = frozenset("""mr mrs ms miss dr sir lady lord madam madame master""".split())
 RANKS: Final = frozenset(
     """count countess baron baroness duke duchess prince princess king queen emperor
