@@ -145,6 +145,20 @@ def test_the_subject_of_a_sentence(text: str, subject: bool) -> None:
     assert [m.subject for m in read_mentions(seg, cast, None, [], None)] == [subject]
 
 
+def test_the_given_name_in_a_married_womans_name_is_her_husbands() -> None:
+    """ "Mrs. John Dashwood" is John Dashwood's wife: "John" alone is him, not her."""
+    cast = NameIndex(
+        (
+            Character("John Dashwood", (), "male"),
+            Character("Fanny", ("Mrs. John Dashwood",), "female"),
+        )
+    )
+    fanny = cast.mentions("Fanny smiled.")[0]
+    cast.seen(fanny.character, fanny.start)
+    assert [m.character for m in cast.mentions("said John.")] == ["John Dashwood"]
+    assert [m.character for m in cast.mentions("said Mrs. John Dashwood.")] == ["Fanny"]
+
+
 def test_family_is_who_shares_a_family_name() -> None:
     cast = NameIndex(
         (

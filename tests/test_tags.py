@@ -194,6 +194,7 @@ def test_whom_a_description_speaks_to_is_no_subject() -> None:
     tag = READER.after(" said her mother to Anne.")
     assert tag is not None
     assert (tag.kind, tag.possessor, tag.listeners) == ("description", "female", {"Anne"})
+    assert READER.after(" said the voice of Miss Bartlett.") == name("Miss Bartlett", speech=True)
     assert READER.after(" said he to Anne.") == Tag(
         "pronoun", gender="male", speech=True, listeners=frozenset({"Anne"})
     )
@@ -201,7 +202,12 @@ def test_whom_a_description_speaks_to_is_no_subject() -> None:
 
 @pytest.mark.parametrize(
     ("text", "character"),
-    [(" blustered Mr. Bounderby.", "Mr. Bounderby"), (" Diana hazarded.", "Diana")],
+    [
+        (" blustered Mr. Bounderby.", "Mr. Bounderby"),
+        (" Diana hazarded.", "Diana"),
+        (" yawned Marilla, who was tired after her walk.", "Marilla"),
+        (" were Miss Bingley's words, and these objections", "Miss Bingley"),
+    ],
 )
 def test_less_common_verbs_of_speech(text: str, character: str) -> None:
     assert READER.after(text) == name(character, speech=True)

@@ -30,6 +30,8 @@ _WINDOW_PARAGRAPHS: Final = 30
 _EDGE: Final = 60
 """Mentions taken from the end of the paragraph before, the start of the one after."""
 _MAX_CANDIDATES: Final = 24
+_GENDERED: Final = ("pronoun", "description")
+"""Tags whose gender rules out candidates of the other sex (`she said`, `said the old man`)."""
 _TAG_RULES: Final = frozenset(
     {"name-tag", "first-person-tag", "pronoun-tag", "self-identification", "continuation"}
 )
@@ -151,7 +153,7 @@ class Evidence:
             # An untagged quote is spoken by someone already in the scene.
             present = self._present(i)
             found = {name: None for name in found if name in present} or found
-        said = {t.gender for t in tags or () if t.speech and t.kind == "pronoun" and t.gender}
+        said = {t.gender for t in tags or () if t.speech and t.kind in _GENDERED and t.gender}
         if len(said) == 1:  # `"...," she said`: not a man, nor a first-person narrator
             fitting = [n for n in found if n != sieve.me and sieve.cast.may_be(n, *said)]
             found = dict.fromkeys(fitting or found)

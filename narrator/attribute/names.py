@@ -111,6 +111,8 @@ class NameIndex:
                 parts = [w for w in label.split() if w.lower().strip(".") not in TITLES]
                 if len(label.split()) < 2:
                     continue
+                if label.split()[0].lower().strip(".") == "mrs" and len(parts) > 1:
+                    parts = parts[1:]  # "Mrs. John Dashwood": John is her husband's name
                 for part in parts:
                     if part[:1].isupper() and len(part) > 1 and part.lower() not in _PARTICLES:
                         derived.setdefault(_key(part), set()).add(character.name)

@@ -57,6 +57,7 @@ _NEW_CLAUSE: Final = frozenset("and but or so then while when as though yet".spl
 """A narration that opens with these after a quote starts a new clause, not a tag."""
 NOT_SUBJECT_BEFORE: Final = SUBORDINATORS | PREPOSITIONS
 """A name right after one of these is not the subject of its sentence."""
+_SPOKEN_NOUNS: Final = SPEECH_NOUNS | {"words"}
 _CARRY_ON_MAX_WORDS: Final = 8
 """A sentence introducing the next quote without a colon is short (`Lucy continued.`)."""
 _REACH_AFTER: Final = 6
@@ -296,7 +297,7 @@ class TagReader:
         if start < len(tokens) and tokens[start].text.lower() in SPEECH_PARTICLES.values():
             start += 1
         for token in tokens[start : start + 5]:
-            if not token.text[0].isalpha() or token.text in PREPOSITIONS:
+            if not token.text[0].isalpha() or token.text in ("to", "at", "towards", "with"):
                 return None  # `said her mother to Lucy`: Lucy is whom it is said to
             subject = self._subject(text, token)
             if subject is not None:
@@ -355,10 +356,11 @@ class TagReader:
 
     def _speech_noun_owner(self, text: str, tokens: list[_Token]) -> Tag | None:
         words = [t for t in tokens[:6] if t.text[0].isalpha()]
-        if len(words) < 3 or words[0].text.lower() not in ("was", "came"):
+        if len(words) < 3 or words[0].text.lower() not in ("was", "were", "came"):
             return None
         for i, token in enumerate(words[1:4], start=1):
-            if lemma(token.text) in SPEECH_NOUNS or token.text.lower() in SPEECH_NOUNS:
+            # (`were Colonel Fitzwilliam's words`: spoken words, not written ones.)
+            if lemma(token.text) in SPEECH_NOUNS or token.text.lower() in _SPOKEN_NOUNS:
                 owner = words[1]
                 subject = self._subject(text, owner)
                 if subject is not None and owner.text.lower() not in ("he", "she"):

@@ -37,7 +37,7 @@ SPEECH_VERBS: Final = frozenset(
     remonstrate expostulate falter lisp cackle snort wail whine whimper howl mock jeer scoff
     concur affirm assert acknowledge confess object complain protest apologise apologize
     exclaim recite read quote bluster boom puff fume hazard thunder sputter splutter simper
-    interject interpolate lament marvel""".split()
+    interject interpolate lament marvel yawn explode proclaim intervene""".split()
 )
 SPEECH_PARTICLES: Final = {
     "put": "in", "broke": "in", "break": "in", "broken": "in", "struck": "in", "strike": "in",
@@ -63,7 +63,7 @@ CARRY_ON_VERBS: Final = frozenset(
 continued.`, `he went on in a lower voice.`)."""
 SPEECH_NOUNS: Final = frozenset(
     """remark exclamation cry shout whisper voice reply answer question call chorus
-    murmur mutter scream shriek greeting""".split()
+    murmur mutter scream shriek greeting comment observation""".split()
 )
 """Nouns that introduce speech (`the exclamation "Lord, how tired I am!"`)."""
 GENDERED_NOUNS: Final[dict[str, Gender]] = {
@@ -127,6 +127,8 @@ IRREGULAR: Final = {
     "awoke": "awake", "withdrew": "withdraw", "overheard": "overhear", "undertook": "undertake",
     "clung": "cling", "dealt": "deal", "lent": "lend", "slid": "slide", "stuck": "stick",
     "thrust": "thrust", "leapt": "leap", "dug": "dig", "fed": "feed", "spent": "spend",
+    "rose": "rise", "lay": "lay", "laid": "lay", "burst": "burst", "set": "set",
+    "leant": "lean", "bore": "bear",
 }  # fmt: skip
 """Irregular forms and their base (verbs of speech, and common verbs of action that follow
 a subject: `Cecil bent towards Lucy and said`)."""
@@ -136,7 +138,7 @@ AUXILIARIES: Final = frozenset(
 )
 PRE_VERB_ADVERBS: Final = frozenset(
     """soon then now never still also always just often only again once too already even
-    ever seldom rather quite almost""".split()
+    ever seldom rather quite almost herself himself themselves alone both all""".split()
 )
 """Adverbs that stand between a subject and its verb ("Mr. Bennet soon assured her"),
 beside those in -ly."""
@@ -150,6 +152,11 @@ PREPOSITIONS: Final = frozenset(
     upon into onto over under against between among without than like""".split()
 )
 DETERMINERS: Final = frozenset("the a an his her their this that my our your its".split())
+_ING_NOUNS: Final = frozenset(
+    """evening morning thing nothing something anything everything king ring spring
+    string wedding ceiling building darling pudding wing feeling meeting""".split()
+)
+"""Words in -ing that are nouns ("one evening, Mrs. Dashwood exclaimed")."""
 _WHOM: Final = frozenset(
     "him her me us them you it himself herself everyone everybody nobody somebody".split()
 )
@@ -160,7 +167,12 @@ def is_object_position(word: str) -> bool:
     lowered = word.lower()
     if lowered in PREPOSITIONS:
         return True
-    return word.islower() and lowered not in AUXILIARIES and lowered.endswith(("ed", "ing"))
+    return (
+        word.islower()
+        and lowered not in AUXILIARIES
+        and lowered not in _ING_NOUNS
+        and lowered.endswith(("ed", "ing"))
+    )
 
 
 def begins_infinitive(word: str) -> bool:
@@ -274,7 +286,7 @@ def is_verb_like(word: str) -> bool:
         base in SPEECH_VERBS
         or base in BEAT_VERBS
         or lowered in AUXILIARIES
-        or lowered in IRREGULAR
+        or (word.islower() and lowered in IRREGULAR)
         or (word.islower() and (lowered.endswith("ed") or lowered.endswith("s")) and len(word) > 3)
     )
 
