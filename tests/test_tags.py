@@ -129,6 +129,8 @@ def test_said_that_before_a_name_is_still_read_as_a_tag() -> None:
         # A clause with no comma after its "that" is where the verb is.
         ("Izzie showed such signs of floundering that Diana collected herself and asked:", "Diana"),
         ("so that Marilla could not help\nexclaiming:", "Marilla"),
+        # "evening" is no verb whose object the name would be.
+        ("but one evening, Diana, accidentally taking up a volume, exclaimed,", "Diana"),
         # An irregular verb after the subject (`bent`), in the clause before "and said".
         ("Seeing that her thoughts were elsewhere, Alex bent towards Izzie and\nsaid:", "Alex"),
     ],
