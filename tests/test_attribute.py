@@ -206,6 +206,17 @@ def test_her_mother_is_of_her_family() -> None:
     assert _spoken(text, cast)[0][1] == "Mrs. Bennet"
 
 
+def _first_person_evidence(
+    text: str, cast: tuple[Character, ...], quote_start: str
+) -> tuple[Evidence, int]:
+    """The ranker's evidence for a story Jake narrates, and the quote opening so."""
+    sieve = Sieve(segment(chapter_from_text(text, Path("c.txt"))), NameIndex(cast))
+    sieve.run()
+    assert sieve.me == "Jake"
+    quote = next(i for i, s in enumerate(sieve.segments) if s.text.startswith(quote_start))
+    return Evidence(sieve), quote
+
+
 def test_a_he_or_she_tag_has_no_candidate_of_the_other_sex_nor_the_narrator() -> None:
     """`"...," she said` in a first-person story: the women of the scene, not the men
     nearby, and not the narrator (who is "I")."""
@@ -220,11 +231,8 @@ def test_a_he_or_she_tag_has_no_candidate_of_the_other_sex_nor_the_narrator() ->
         '"Hello, Jake," said Bill.\n\n"Hello," I said.\n\n"Where were you, Jake?"\n\n'
         '"Out," I said.\n\n"We were going to dance," she said.\n'
     )
-    sieve = Sieve(segment(chapter_from_text(text, Path("c.txt"))), NameIndex(cast))
-    sieve.run()
-    assert sieve.me == "Jake"
-    quote = next(i for i, s in enumerate(sieve.segments) if s.text.startswith("We were"))
-    assert set(Evidence(sieve).candidates(quote)) == {"Brett", "Frances"}
+    evidence, quote = _first_person_evidence(text, cast, "We were")
+    assert set(evidence.candidates(quote)) == {"Brett", "Frances"}
 
 
 def test_a_he_before_a_quote_in_a_first_person_story_is_the_one_other_man() -> None:
@@ -237,11 +245,7 @@ def test_a_he_before_a_quote_in_a_first_person_story_is_the_one_other_man() -> N
         '"Go to sleep, Mike," I said.\n\nHe turned his head and looked at me.\n\n'
         '"Damned good thing, what?"\n'
     )
-    sieve = Sieve(segment(chapter_from_text(text, Path("c.txt"))), NameIndex(cast))
-    sieve.run()
-    assert sieve.me == "Jake"
-    quote = next(i for i, s in enumerate(sieve.segments) if s.text.startswith("Damned"))
-    evidence = Evidence(sieve)
+    evidence, quote = _first_person_evidence(text, cast, "Damned")
     assert "previous_paragraph_opens_with_his_pronoun" in evidence.features(quote, "Mike")
     assert "previous_paragraph_opens_with_his_pronoun" not in evidence.features(quote, "Jake")
 

@@ -334,7 +334,7 @@ class Evidence:
         for tag in sieve.found_tags.get(i, []):
             prefix = "tag" if tag.speech else "action"
             if tag.kind == "pronoun" and tag.gender is not None and name != sieve.me:
-                subject, nearest = self.scenes.antecedents(seg, sieve.cast.gender, tag.gender)
+                subject, nearest = self.scenes.antecedents(seg, sieve.cast, tag.gender)
                 if name == subject:
                     f[f"{prefix}_antecedent_subject"] = 1.0
                 if name == nearest:
@@ -345,7 +345,7 @@ class Evidence:
                     f[f"{prefix}_only_fitting_participant"] = 1.0
             if tag.kind == "description":
                 if tag.possessor is not None:
-                    owner, _ = self.scenes.antecedents(seg, sieve.cast.gender, tag.possessor)
+                    owner, _ = self.scenes.antecedents(seg, sieve.cast, tag.possessor)
                     if name == owner:
                         f["description_is_possessor"] = 1.0
                     if owner is not None and name in sieve.cast.family.get(owner, ()):

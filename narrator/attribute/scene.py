@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from narrator.attribute.names import Mention
+    from narrator.attribute.names import Mention, NameIndex
     from narrator.model import Gender, Segment
 
 ANTECEDENT_PARAGRAPHS: Final = 2
@@ -91,7 +91,7 @@ class Scenes:
         return self._at.get(paragraph, _EMPTY)
 
     def antecedents(
-        self, seg: Segment, fits: Mapping[str, Gender], gender: Gender
+        self, seg: Segment, cast: NameIndex, gender: Gender
     ) -> tuple[str | None, str | None]:
         """What a he or she of `gender` in `seg`'s tag points back to: the nearest subject
         of that gender in the narration before it (this paragraph or the two before), and
@@ -107,7 +107,7 @@ class Scenes:
                 mention.pronoun
                 or mention.bound
                 or mention.character == self._me
-                or fits.get(mention.character) not in (gender, "unknown")
+                or not cast.may_be(mention.character, gender)
             ):
                 continue
             if any_mention is None:

@@ -232,7 +232,8 @@ class TagReader:
         word = tokens[i].text
         if not word[0].isalpha() or (word[0].isupper() and i > 0):
             return False
-        if tokens[i - 1].text != "help" and any(negates(t.text) for t in tokens[max(0, i - 2) : i]):
+        helped = i > 0 and tokens[i - 1].text == "help"
+        if not helped and any(negates(t.text) for t in tokens[max(0, i - 2) : i]):
             return False  # `did not answer` (but `could not help exclaiming`)
         if i and tokens[i - 1].text.lower() in _OBJECTS:
             return False  # `I could feel her crying`, `I heard him call`: not the subject's

@@ -116,7 +116,7 @@ IRREGULAR: Final = {
     "brought": "bring", "led": "lead", "met": "meet", "hung": "hang",
     "sent": "send", "wept": "weep", "slept": "sleep", "crept": "creep", "knelt": "kneel",
     "sank": "sink", "sprang": "spring", "rode": "ride", "wrote": "write", "woke": "wake",
-    "broke": "break", "drove": "drive", "flung": "fling", "turned": "turn", "got": "get",
+    "broke": "break", "drove": "drive", "flung": "fling", "got": "get",
     "made": "make", "found": "find", "heard": "hear", "put": "put", "shut": "shut",
     "fought": "fight", "sought": "seek", "taught": "teach", "bought": "buy", "lost": "lose",
     "meant": "mean", "paid": "pay", "rang": "ring", "shot": "shoot", "swept": "sweep",
