@@ -123,12 +123,16 @@ def test_a_name_in_the_clause_of_a_he_of_its_gender_is_bound() -> None:
 
 
 def test_a_name_before_an_adverb_and_a_verb_is_the_subject() -> None:
-    """`Mr. Bennet soon assured her`: the subject, as in `Mr. Bennet quietly assured her`."""
+    """`Mr. Bennet soon assured her`: the subject, as in `Mr. Bennet quietly assured her`;
+    so is `Jane at last smiled` (a two-word adverb), not `Jane at the door`."""
     cast = NameIndex((Character("Mr. Bennet", (), "male"), Character("Jane", (), "female")))
-    text = "Mr. Bennet soon assured her, and Jane never doubted. Then Jane at last smiled."
+    text = (
+        "Mr. Bennet soon assured her, and Jane never doubted. Then Jane at last smiled. "
+        "He saw Jane at the door."
+    )
     seg = Segment(0, "narration", "narrator", text, 0, len(text), paragraph=0)
     subjects = [(m.character, m.subject) for m in read_mentions(seg, cast, None, [], None)]
-    assert subjects == [("Mr. Bennet", True), ("Jane", True), ("Jane", False)]
+    assert subjects == [("Mr. Bennet", True), ("Jane", True), ("Jane", True), ("Jane", False)]
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,8 @@ import pytest
 
 from narrator.attribute.first_person import first_person_narrator
 from narrator.attribute.names import NameIndex
-from narrator.attribute.speech_tags import Tag, TagReader
+from narrator.attribute.speech_tags import TagReader
+from narrator.attribute.tag import Tag
 from narrator.model import Character
 from narrator.text.ingest import chapter_from_text
 from narrator.text.segment import segment
@@ -76,6 +77,7 @@ def test_tag_after_a_quote(text: str, tag: Tag) -> None:
         "The Mouse did not answer, so Alice went on.",  # negated: not a tag
         "The Mouse didn\u2019t answer.",
         "and a Canary called out in a trembling voice.",  # a new clause
+        "For at last the Mouse was talking about what he knew.",  # "for": because
     ],
 )
 def test_not_a_tag_after_a_quote(text: str) -> None:
@@ -133,6 +135,17 @@ def test_said_that_before_a_name_is_still_read_as_a_tag() -> None:
         ("but one evening, Diana, accidentally taking up a volume, exclaimed,", "Diana"),
         # An irregular verb after the subject (`bent`), in the clause before "and said".
         ("Seeing that her thoughts were elsewhere, Alex bent towards Izzie and\nsaid:", "Alex"),
+        # An aside after the subject, in a clause after "that".
+        ("She was so earnest, that Alex, shocked by what dawned upon him, said:", "Alex"),
+        # A two-word adverb between subject and verb.
+        ("and Diana at once explained the strange fact by saying:", "Diana"),
+        # What she said is her words, not a tag: the tag is the verb before.
+        (" Alex cried, after hearing what she said ", "Alex"),
+        # The tag the narration opens with, not the verb of a clause hanging on it...
+        (" Izzie burst out, as if he had interrupted her thoughts, ", "Izzie"),
+        # ...but a participle with no subject of its own is no tag.
+        ("Speaking in Spanish, that the children might understand, Alex said:", "Alex"),
+        (" speaking quickly as Alex returned to his seat, ", "Alex"),
     ],
 )
 def test_tag_before_a_quote(text: str, character: str) -> None:
@@ -209,6 +222,12 @@ def test_whom_a_description_speaks_to_is_no_subject() -> None:
         (" Diana hazarded.", "Diana"),
         (" yawned Marilla, who was tired after her walk.", "Marilla"),
         (" were Miss Bingley's words, and these objections", "Miss Bingley"),
+        (" quavered Marilla.", "Marilla"),
+        (" chattered Anne.", "Anne"),
+        (" enunciated Miss Bartlett.", "Miss Bartlett"),
+        (" Diana implored.", "Diana"),
+        (" Mr. Bounderby reflected.", "Mr. Bounderby"),
+        (" the Mouse acquiesced.", "The Mouse"),
     ],
 )
 def test_less_common_verbs_of_speech(text: str, character: str) -> None:
@@ -220,3 +239,23 @@ def test_a_verb_of_speech_before_an_infinitive_is_no_tag() -> None:
     beside the verb; `she said to him` still is one."""
     assert READER.after(" She's beginning to worry as she turns her car around.") is None
     assert READER.after(" she said to him.") == Tag("pronoun", gender="female", speech=True)
+
+
+def test_a_capitalised_word_opening_the_narration_is_no_outsider() -> None:
+    """`Here some family joke exploded`: "Here" is capitalised by its place, not a speaker
+    missing from the cast (which would make the quote nobody's); `Bailey says` still is."""
+    tag = READER.after(" Here some family joke exploded, which Izzie could not follow.")
+    assert tag is None or tag.kind != "outsider"
+    assert READER.after(" Bailey says.") == Tag("outsider", speech=True)
+
+
+def test_an_inverted_description_before_the_quote_is_read() -> None:
+    """`enquired his sister, slowly, "...`: the description after the verb is the speaker."""
+    tag = READER.before(" enquired his sister, slowly, and in a curious tone, ")
+    assert tag is not None
+    assert (tag.kind, tag.gender, tag.possessor, tag.speech) == (
+        "description",
+        "female",
+        "male",
+        True,
+    )

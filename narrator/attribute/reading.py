@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Final
 from narrator.attribute.cues import departs
 from narrator.attribute.names import Mention
 from narrator.attribute.speech_tags import NOT_SUBJECT_BEFORE
-from narrator.text.english import PRE_VERB_ADVERBS, PRONOUNS, is_verb_like, opening_pronoun
+from narrator.text.english import PRONOUNS, is_verb_like, opening_pronoun, verb_follows
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -78,21 +78,13 @@ def read_mentions(
         if not mention.shared:
             cast.seen(mention.character, mention.start)
         rest = seg.text[mention.end - seg.start :]
-        after = _WORD.findall(rest)[:2]
+        after = _WORD.findall(rest)[:3]
         sentence_start = mention.start == seg.start + words[0][0]
         possessive = rest.startswith(("'s", "\u2019s"))
         # `Mrs. Dashwood, attributing it to his mother, sat down`: a clause set off by
         # commas between the subject and its verb.
         aside = _ASIDE.match(rest)
-        follows = bool(after) and (
-            is_verb_like(after[0])
-            or (aside is not None and is_verb_like(aside.group(1)))
-            or (
-                (after[0].endswith("ly") or after[0] in PRE_VERB_ADVERBS)
-                and len(after) > 1
-                and is_verb_like(after[1])
-            )
-        )
+        follows = verb_follows(after) or (aside is not None and is_verb_like(aside.group(1)))
         before_text = seg.text[: mention.start - seg.start]
         before = _WORD.findall(before_text)[-1:]
         # `where Elinor presided`, `to Mary`: not the subject of the sentence.

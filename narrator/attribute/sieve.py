@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Final
 from narrator.attribute.cues import addressed, names_self, on_the_phone
 from narrator.attribute.first_person import first_person_narrator
 from narrator.attribute.reading import read_mentions
-from narrator.attribute.speech_tags import Tag, TagReader
+from narrator.attribute.speech_tags import TagReader
 from narrator.attribute.turns import Turn, Verdict, settle
 from narrator.model import UNKNOWN, Gender, Segment
 
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from narrator.attribute.names import Mention, NameIndex
+    from narrator.attribute.tag import Tag
     from narrator.text.english import Role
 
 NEAR: Final = 3000

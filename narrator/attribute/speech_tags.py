@@ -12,33 +12,29 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Final
 
+from narrator.attribute.name_evidence import COMMON_WORDS
+from narrator.attribute.tag import Tag, described_speaker
 from narrator.text.english import (
     CARRY_ON_VERBS,
     DETERMINERS,
-    GENDERED_NOUNS,
     PREPOSITIONS,
-    PRONOUN_POSSESSIVES,
     PRONOUNS,
     SPEECH_NOUNS,
     SPEECH_PARTICLES,
     SUBORDINATORS,
-    Role,
     begins_infinitive,
     is_object_position,
     is_verb_like,
     lemma,
     negates,
     speaks,
-    standing_described,
+    verb_follows,
 )
 
 if TYPE_CHECKING:
     from narrator.attribute.names import NameIndex
-    from narrator.model import Gender
-
-SubjectKind = Literal["name", "pronoun", "first-person", "description", "outsider"]
 
 _TOKEN: Final = re.compile(
     r"(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Messrs|Rev|Col|Capt|Gen|Lt|Sgt)\.|[A-Za-z][A-Za-z'\u2019-]*"
@@ -53,40 +49,19 @@ _SKIPPABLE: Final = frozenset(
 """Words that may stand between an inverted speech verb and its subject."""
 _OBJECTS: Final = frozenset("him her them me us his my their its our".split())
 """Words after which a verb is someone else's doing (`I could feel her crying`)."""
-_NEW_CLAUSE: Final = frozenset("and but or so then while when as though yet".split())
+_NEW_CLAUSE: Final = frozenset("and but or so then while when as though yet for".split())
 """A narration that opens with these after a quote starts a new clause, not a tag."""
 NOT_SUBJECT_BEFORE: Final = SUBORDINATORS | PREPOSITIONS
 """A name right after one of these is not the subject of its sentence."""
 _SPOKEN_NOUNS: Final = SPEECH_NOUNS | {"words"}
+_WHAT: Final = frozenset({"what", "whatever"})
+"""Words that open a clause naming what was said (`hearing what she said`)."""
 _CARRY_ON_MAX_WORDS: Final = 8
 """A sentence introducing the next quote without a colon is short (`Lucy continued.`)."""
+_TAG_OPENS: Final = 2
+"""A tag that opens the narration has its verb among the first words (`she burst out`)."""
 _REACH_AFTER: Final = 6
 """A speech verb after a quote must come within this many words (`she said` ... )."""
-
-
-@dataclass(frozen=True, slots=True)
-class Tag:
-    """The speaker a tag names, and how."""
-
-    kind: SubjectKind
-    character: str | None = None
-    """For "name": the character; for "description": the cast member with that
-    description for a name ("The Waiter"), if any."""
-    gender: Gender | None = None
-    """For "pronoun": he or she."""
-    speech: bool = True
-    """False when the verb is an action, not speech (`She smiled.`): a weaker clue."""
-    listeners: frozenset[str] = frozenset()
-    """Characters the tag says are spoken to (`said she to Charlotte`)."""
-    possessor: Gender | None = None
-    """For a description owned by a he or she ("her mother", "his wife"): that person's
-    gender. The speaker is someone else than the possessor."""
-    role: Role | None = None
-    """What the description says of the speaker's standing: "matron" (a mother, an aunt,
-    an old lady), "maiden" (a girl, a daughter), "elder" or "youth" (an old man, a boy)."""
-    heard: bool = False
-    """A voice heard, not a person seen ("said the voice on the phone", "a voice said"):
-    on a telephone call, the caller."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,14 +139,33 @@ class TagReader:
             )
         if verbs and introduces:
             verb = verbs[-1]
+            between = tokens[verbs[0] + 1 : verb]
+            opener = next(
+                (k for k, t in enumerate(between) if t.text.lower() in SUBORDINATORS), None
+            )
+            if (
+                verbs[0] <= _TAG_OPENS
+                and opener is not None
+                and any(self._subject(text, t) for t in between[opener + 1 :])
+                and (
+                    self._last_subject(text, tokens[: verbs[0]], strict=True)
+                    or self._subject_after(text, tokens, verbs[0])
+                )
+            ):
+                # `she burst out, as if he had interrupted her, "...`: the tag the narration
+                # opens with, not the verb of a clause of its own hanging on it (but
+                # `He was thinking of her, when thus accosted by Miss Bingley,`).
+                verb = verbs[0]
             subject = self._passive_agent(text, tokens, verb) or self._last_subject(
                 text, tokens[:verb], strict=True
             )
             if subject is None:
                 subject = self._first_subject(text, tokens[:verb])
             if subject is None:
-                subject = self._subject_after(text, tokens, verb) or self._description(
-                    tokens[:verb]
+                subject = (
+                    self._subject_after(text, tokens, verb)
+                    or self._description(tokens[:verb])
+                    or self._description(tokens[verb + 1 :])  # `enquired his sister,`
                 )
             if subject is None and tokens and tokens[0].text.lower() in _NEW_CLAUSE:
                 # `Mr. Collins was gratified; and with a smile replied,`: the clause after
@@ -264,21 +258,26 @@ class TagReader:
             if subject is None:
                 continue
             earlier = [t for t in tokens[:i] if t.text[0].isalpha()][-1:]
+            end = self._mention_end(text, token)
+            following = [t.text for t in tokens if t.start >= end][:3]
+            nxt = following[0] if following else ""
             if (
                 strict
                 and earlier
                 and earlier[0].text.lower() in SUBORDINATORS
+                and nxt != ","
                 and any(t.text == "," for t in tokens[i + 1 :])
             ):
-                continue  # `where Anne was standing, Diana said` (not `so that Kate asked`)
+                # `where Anne was standing, Diana said` (not `so that Kate asked`, nor
+                # `so earnest, that Mr. Gradgrind, shocked by it, said`)
+                continue
             if strict and earlier and is_object_position(earlier[0].text):
                 continue  # `in the absence of Miss Bartlett`, `snubbing George`
+            if strict and earlier and earlier[0].text.lower() in _WHAT:
+                continue  # `he cried, after hearing what she said`: her words, not a tag
             if _in_aside(tokens, i):
                 continue  # `Fielding, who didn't dislike Miss Derek, replied:`
-            end = self._mention_end(text, token)
-            following = [t for t in tokens if t.start >= end][:1]
-            nxt = following[0].text if following else ""
-            if not strict or not nxt or nxt == "," or nxt.endswith("ly") or is_verb_like(nxt):
+            if not strict or not nxt or nxt == "," or nxt.endswith("ly") or verb_follows(following):
                 return subject
             if nxt.lower() in ("and", "to", "of", "with"):
                 continue
@@ -316,7 +315,7 @@ class TagReader:
             word = token.text
             if (
                 word[0].isupper()
-                and word != "I"
+                and word not in COMMON_WORDS  # `Here some family joke exploded`
                 and re.sub(r"['\u2019]\w+$", "", word.lower()) not in {*PRONOUNS, *DETERMINERS}
                 and token.start not in self._inside
             ):
@@ -331,29 +330,8 @@ class TagReader:
         return None
 
     def _description(self, tokens: list[_Token]) -> Tag | None:
-        """`the worthy woman`, `his lady`, `that brisk official`: a described speaker, with
-        a gender when a word of the description carries one."""
         words = [t.text.lower() for t in tokens[:6] if t.text[0].isalpha()]
-        if words and words[0] in ("and", "but", "then"):
-            words = words[1:]  # `and her mother, with sudden tenderness, said:`
-        if not words or words[0] not in DETERMINERS:
-            return None
-        gender = next((GENDERED_NOUNS[w] for w in words[1:] if w in GENDERED_NOUNS), None)
-        possessor = PRONOUN_POSSESSIVES.get(words[0])
-        role = standing_described(words[1:], gender)
-        # `said the drummer` when the cast has "The Drummer": longest description first.
-        described = next(
-            (
-                self.cast.described[phrase]
-                for n in range(len(words) - 1, 0, -1)
-                if (phrase := " ".join(words[1 : 1 + n])) in self.cast.described
-            ),
-            None,
-        )
-        heard = possessor is None and "voice" in words[1:3]
-        return Tag(
-            "description", described, gender=gender, possessor=possessor, role=role, heard=heard
-        )
+        return described_speaker(words, self.cast)
 
     def _speech_noun_owner(self, text: str, tokens: list[_Token]) -> Tag | None:
         words = [t for t in tokens[:6] if t.text[0].isalpha()]

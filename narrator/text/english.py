@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from narrator.model import Gender
 
 PRONOUNS: Final[dict[str, Gender]] = {"he": "male", "she": "female"}
@@ -37,7 +39,11 @@ SPEECH_VERBS: Final = frozenset(
     remonstrate expostulate falter lisp cackle snort wail whine whimper howl mock jeer scoff
     concur affirm assert acknowledge confess object complain protest apologise apologize
     exclaim recite read quote bluster boom puff fume hazard thunder sputter splutter simper
-    interject interpolate lament marvel yawn explode proclaim intervene""".split()
+    interject interpolate lament marvel yawn explode proclaim intervene implore entreat
+    beseech mourn sniff quaver chatter vociferate subjoin screech pronounce hoot grunt
+    enunciate drone croon counsel corroborate coo contradict confide bawl asseverate advise
+    admonish trill titter snarl purr rasp pant intone reiterate taunt jest reflect
+    acquiesce""".split()
 )
 SPEECH_PARTICLES: Final = {
     "put": "in", "broke": "in", "break": "in", "broken": "in", "struck": "in", "strike": "in",
@@ -142,6 +148,10 @@ PRE_VERB_ADVERBS: Final = frozenset(
 )
 """Adverbs that stand between a subject and its verb ("Mr. Bennet soon assured her"),
 beside those in -ly."""
+ADVERB_PHRASES: Final = frozenset(
+    {("at", "once"), ("at", "last"), ("at", "first"), ("at", "length"), ("of", "course")}
+)
+"""Two-word adverbs that do the same ("Mary at once explained")."""
 SUBORDINATORS: Final = frozenset(
     """where who whom whose which what how why when while as because that if though although
     since until""".split()
@@ -289,6 +299,21 @@ def is_verb_like(word: str) -> bool:
         or (word.islower() and lowered in IRREGULAR)
         or (word.islower() and (lowered.endswith("ed") or lowered.endswith("s")) and len(word) > 3)
     )
+
+
+def verb_follows(words: Sequence[str]) -> bool:
+    """Whether the words after a subject open with its verb, past an adverb between them
+    (`soon assured`, `quietly said`, `at once explained`)."""
+    if not words:
+        return False
+    if is_verb_like(words[0]):
+        return True
+    skip = 0
+    if len(words) > 2 and (words[0].lower(), words[1].lower()) in ADVERB_PHRASES:
+        skip = 2
+    elif words[0].endswith("ly") or words[0] in PRE_VERB_ADVERBS:
+        skip = 1
+    return 0 < skip < len(words) and is_verb_like(words[skip])
 
 
 _NEGATIONS: Final = frozenset("not never n't nor".split())
