@@ -366,3 +366,33 @@ def test_dev_novels_keep_their_attribution(tmp_path: Path) -> None:
     first_seven = {p.name for p in (EVAL / "pdnc-dev").iterdir()}
     low = [n["novel"] for n in report["novels"] if n["f1"] < 0.98 and n["novel"] in first_seven]
     assert low == []
+
+
+def test_whom_the_scene_keeps_naming_is_a_candidate_however_long_ago() -> None:
+    """A scene that names Aziz three times at its start, then has forty paragraphs of his
+    talk with a woman: "he enquired" can still be Aziz, though the only men named lately
+    are two the narration mentions in passing."""
+    cast = (
+        Character("Aziz", (), "male"),
+        Character("Mrs. Moore", (), "female"),
+        Character("Major Callendar", (), "male"),
+        Character("Ralph", (), "male"),
+    )
+    opening = (
+        "Aziz sat on the low wall of the mosque. Aziz liked the place. The night pleased "
+        "Aziz, and he stayed.\n\n"
+    )
+    talk = "".join(
+        f'"Is it far, the {n}th house?"\n\n"Not so far."\n\nThe moon rose higher.\n\n'
+        for n in range(14)
+    )
+    text = (
+        opening
+        + talk
+        + "Major Callendar had called on her at the club, and Ralph had come too.\n\n"
+        + '"Yes?"\n\n"Would you care to see the hospital?" he enquired.\n'
+    )
+    sieve = Sieve(segment(chapter_from_text(text, Path("c.txt"))), NameIndex(cast))
+    sieve.run()
+    quote = next(i for i, s in enumerate(sieve.segments) if s.text.startswith("Would you"))
+    assert "Aziz" in Evidence(sieve).candidates(quote)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 from narrator.attribute.cues import announces, names_self
 from narrator.attribute.reading import pronoun_paragraphs
-from narrator.attribute.scene import Scenes
+from narrator.attribute.scene import Scenes, by_recency
 from narrator.attribute.sieve import NEAR
 from narrator.model import UNKNOWN
 
@@ -30,6 +30,11 @@ _WINDOW_PARAGRAPHS: Final = 30
 _EDGE: Final = 60
 """Mentions taken from the end of the paragraph before, the start of the one after."""
 _MAX_CANDIDATES: Final = 24
+_SCENE_CANDIDATES: Final = 12
+_SCENE_MENTIONS: Final = 3
+"""The scene's most named characters are candidates, however long ago they were named
+(measured, leave-one-novel-out: the 12 named 3 times or more +44 quotes; the 6 named 3 times
++25; all named twice +39; the 12 named 8 times +41)."""
 _GENDERED: Final = ("pronoun", "description")
 """Tags whose gender rules out candidates of the other sex (`she said`, `said the old man`)."""
 _TAG_RULES: Final = frozenset(
@@ -145,6 +150,12 @@ class Evidence:
                 found[name] = None
         for _, name, _ in self.mentions_by_paragraph.get(seg.paragraph + 1, [])[:_EDGE]:
             found[name] = None
+        # Who the scene keeps naming, however long ago (`Aziz` named once, then "he" for
+        # a hundred paragraphs of talk with "the woman").
+        scene = self.scenes.at(seg.paragraph).mentions
+        for name in sorted(scene, key=lambda n: -scene[n])[:_SCENE_CANDIDATES]:
+            if scene[name] >= _SCENE_MENTIONS:
+                found[name] = None
         if sieve.me is not None:
             found[sieve.me] = None
         found.pop(UNKNOWN, None)
@@ -373,25 +384,11 @@ class Evidence:
         return fitting[0] if len(fitting) == 1 else None
 
     def _recency(self, i: int) -> tuple[list[str], list[str], list[str]]:
-        """Characters by their latest narration mention before quote i (nearest first):
-        all mentions, subject mentions, and mentions that a he or she could mean (not
-        `bound`); the first-person narrator left out."""
+        """Characters by their latest narration mention before quote i (`by_recency`)."""
         cached = self._recent.get(i)
-        if cached is not None:
-            return cached
-        start = self.sieve.segments[i].start
-        at = bisect.bisect_left(self.mention_starts, start)
-        recent: dict[str, None] = {}
-        subjects: dict[str, None] = {}
-        free: dict[str, None] = {}
-        for mention in reversed(self.sieve.mentions[max(0, at - 80) : at]):
-            if mention.character == self.sieve.me or mention.pronoun:
-                continue
-            recent.setdefault(mention.character, None)
-            if not mention.bound:
-                free.setdefault(mention.character, None)
-            if mention.subject:
-                subjects.setdefault(mention.character, None)
-        result = (list(recent), list(subjects), list(free))
-        self._recent[i] = result
-        return result
+        if cached is None:
+            start = self.sieve.segments[i].start
+            cached = self._recent[i] = by_recency(
+                self.sieve.mentions, self.mention_starts, start, self.sieve.me
+            )
+        return cached

@@ -116,3 +116,24 @@ class Scenes:
                 subject = mention.character
                 break
         return subject, any_mention
+
+
+def by_recency(
+    mentions: list[Mention], starts: list[int], start: int, me: str | None
+) -> tuple[list[str], list[str], list[str]]:
+    """Characters by their latest narration mention before `start` (nearest first): all
+    mentions, subject mentions, and mentions that a he or she could mean (not `bound`);
+    the first-person narrator left out."""
+    at = bisect.bisect_left(starts, start)
+    recent: dict[str, None] = {}
+    subjects: dict[str, None] = {}
+    free: dict[str, None] = {}
+    for mention in reversed(mentions[max(0, at - 80) : at]):
+        if mention.character == me or mention.pronoun:
+            continue
+        recent.setdefault(mention.character, None)
+        if not mention.bound:
+            free.setdefault(mention.character, None)
+        if mention.subject:
+            subjects.setdefault(mention.character, None)
+    return list(recent), list(subjects), list(free)
