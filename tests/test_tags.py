@@ -146,6 +146,11 @@ def test_said_that_before_a_name_is_still_read_as_a_tag() -> None:
         # ...but a participle with no subject of its own is no tag.
         ("Speaking in Spanish, that the children might understand, Alex said:", "Alex"),
         (" speaking quickly as Alex returned to his seat, ", "Alex"),
+        ("And Izzie spoke so seriously that it hurt, and Alex, lifting his eyes, said:", "Alex"),
+        # A split quote's tag before a semicolon leads into its second part.
+        (" said Marilla, drily; ", "Marilla"),
+        # "who" stands for the one named just before it.
+        (" She shot a glance at Robert Cohn, who said: ", "Robert Cohn"),
     ],
 )
 def test_tag_before_a_quote(text: str, character: str) -> None:
@@ -259,3 +264,17 @@ def test_an_inverted_description_before_the_quote_is_read() -> None:
         "male",
         True,
     )
+
+
+def test_who_after_a_description_is_the_described_speaker() -> None:
+    """`She shot an admonitory glance at her son, who said:`: her son speaks, not she."""
+    tag = READER.before(" She shot an admonitory glance at her son, who said: ")
+    assert tag is not None
+    assert (tag.kind, tag.gender, tag.possessor) == ("description", "male", "female")
+
+
+def test_a_pronoun_in_a_clause_after_an_inverted_tag_is_not_its_subject() -> None:
+    """`cried her father as she appeared`: her father speaks; "she" is another clause's."""
+    tag = READER.after(" cried her father as she appeared.")
+    assert tag is not None
+    assert (tag.kind, tag.gender, tag.possessor) == ("description", "male", "female")

@@ -126,7 +126,7 @@ class TagReader:
         # `said,` / `replied:` / `called out "...` / `said severely "...`: the verb leads
         # straight into the quote; `Lucy continued.` / `he went on in a lower voice.`: a
         # short sentence whose verb says the speaker carries on.
-        introduces = text.rstrip().endswith((",", ":")) or bool(
+        introduces = text.rstrip().endswith((",", ":", ";")) or bool(
             verbs and tokens and verbs[-1] >= len(tokens) - 2 and tokens[-1].text[0].isalpha()
         )
         if verbs and not introduces and text.rstrip().endswith("."):
@@ -138,26 +138,11 @@ class TagReader:
                 and not any(negates(t.text) for t in tokens[verbs[-1] + 1 :])
             )
         if verbs and introduces:
-            verb = verbs[-1]
-            between = tokens[verbs[0] + 1 : verb]
-            opener = next(
-                (k for k, t in enumerate(between) if t.text.lower() in SUBORDINATORS), None
-            )
-            if (
-                verbs[0] <= _TAG_OPENS
-                and opener is not None
-                and any(self._subject(text, t) for t in between[opener + 1 :])
-                and (
-                    self._last_subject(text, tokens[: verbs[0]], strict=True)
-                    or self._subject_after(text, tokens, verbs[0])
-                )
-            ):
-                # `she burst out, as if he had interrupted her, "...`: the tag the narration
-                # opens with, not the verb of a clause of its own hanging on it (but
-                # `He was thinking of her, when thus accosted by Miss Bingley,`).
-                verb = verbs[0]
-            subject = self._passive_agent(text, tokens, verb) or self._last_subject(
-                text, tokens[:verb], strict=True
+            verb = self._main_verb(text, tokens, verbs)
+            subject = (
+                self._relative_antecedent(text, tokens, verb)
+                or self._passive_agent(text, tokens, verb)
+                or self._last_subject(text, tokens[:verb], strict=True)
             )
             if subject is None:
                 subject = self._first_subject(text, tokens[:verb])
@@ -183,6 +168,39 @@ class TagReader:
         return None
 
     # -- pieces ----------------------------------------------------------------
+
+    def _main_verb(self, text: str, tokens: list[_Token], verbs: list[int]) -> int:
+        """The speech verb that is the tag: the last, unless the narration opens with a tag
+        and the last verb is in a clause of its own hanging on it (`she burst out, as if he
+        had interrupted her,`; not `He was thinking of her, when thus accosted by Miss
+        Bingley,`, nor `she spoke so seriously that it hurt, and he said:`)."""
+        first, last = verbs[0], verbs[-1]
+        between = tokens[first + 1 : last]
+        opener = next((k for k, t in enumerate(between) if t.text.lower() in SUBORDINATORS), None)
+        if first > _TAG_OPENS or opener is None:
+            return last
+        clause = between[opener + 1 :]
+        if any(t.text.lower() in ("and", "but") for t in clause) or not any(
+            self._subject(text, t) for t in clause
+        ):
+            return last
+        opening = self._last_subject(text, tokens[:first], strict=True) or self._subject_after(
+            text, tokens, first
+        )
+        return first if opening is not None else last
+
+    def _relative_antecedent(self, text: str, tokens: list[_Token], verb: int) -> Tag | None:
+        """`a glance at her son, who said:`: the one "who" stands for, just before it."""
+        if verb < 3 or tokens[verb - 1].text.lower() != "who" or tokens[verb - 2].text != ",":
+            return None
+        head = tokens[max(0, verb - 7) : verb - 2]
+        for k in range(len(head) - 1, -1, -1):
+            mention = self._starts.get(head[k].start)
+            if mention is not None:
+                return Tag("name", mention.character) if mention.end >= head[-1].end else None
+            if head[k].text.lower() in DETERMINERS:
+                return self._description(head[k:])
+        return None
 
     def _clause_before(self, text: str, first: _Token) -> list[_Token]:
         """The clause before the one starting at `first`, back to a sentence end."""
@@ -299,6 +317,8 @@ class TagReader:
         for token in tokens[start : start + 5]:
             if not token.text[0].isalpha() or token.text in ("to", "at", "towards", "with"):
                 return None  # `said her mother to Lucy`: Lucy is whom it is said to
+            if token.text.lower() in SUBORDINATORS - {"that"}:
+                return None  # `cried her father as she appeared`: she is another clause's
             subject = self._subject(text, token)
             if subject is not None:
                 return subject

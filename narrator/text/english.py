@@ -40,7 +40,7 @@ SPEECH_VERBS: Final = frozenset(
     concur affirm assert acknowledge confess object complain protest apologise apologize
     exclaim recite read quote bluster boom puff fume hazard thunder sputter splutter simper
     interject interpolate lament marvel yawn explode proclaim intervene implore entreat
-    beseech mourn sniff quaver chatter vociferate subjoin screech pronounce hoot grunt
+    beseech mourn sniff quaver chatter vociferate subjoin screech hoot grunt
     enunciate drone croon counsel corroborate coo contradict confide bawl asseverate advise
     admonish trill titter snarl purr rasp pant intone reiterate taunt jest reflect
     acquiesce""".split()
