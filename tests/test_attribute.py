@@ -396,3 +396,26 @@ def test_whom_the_scene_keeps_naming_is_a_candidate_however_long_ago() -> None:
     sieve.run()
     quote = next(i for i, s in enumerate(sieve.segments) if s.text.startswith("Would you"))
     assert "Aziz" in Evidence(sieve).candidates(quote)
+
+
+def test_the_one_a_reply_calls_ma_am_is_a_woman_of_standing() -> None:
+    """`"You think that is funny, Miss Park?"` - `"No, ma'am."`: the question is the
+    teacher's (Mrs.), more likely than the other girl's."""
+    cast = (
+        Character("Sam", (), "female"),
+        Character("Lena Park", ("Miss Park", "Lena"), "female"),
+        Character("Adaeze Okafor", ("Mrs. Okafor",), "female"),
+    )
+    text = (
+        "Mrs. Okafor came in with her clipboard. Sam and Lena looked up.\n\n"
+        '"Nerves?" Mrs. Okafor asked.\n\n"Something like that," Sam said.\n\n'
+        "Lena snorted.\n\n"
+        '"You think that is funny, Miss Park?"\n\n"No, ma\'am."\n'
+    )
+    sieve = Sieve(segment(chapter_from_text(text, Path("c.txt"))), NameIndex(cast))
+    sieve.run()
+    quote = next(i for i, s in enumerate(sieve.segments) if s.text.startswith("You think"))
+    evidence = Evidence(sieve)
+    teacher, girl = evidence.features(quote, "Adaeze Okafor"), evidence.features(quote, "Sam")
+    assert (teacher.get("honoured+1"), teacher.get("honoured+1_elder")) == (1.0, 1.0)
+    assert "honoured+1_elder" not in girl

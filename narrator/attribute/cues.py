@@ -1,6 +1,6 @@
 """What the words around a mention say about it: a speaker naming themselves ("I'm
 Meredith", "Meredith here"), announcing someone ("It's Jane!"), addressing someone
-("Hey, Alex."), a telephone call, a character leaving the scene."""
+("Hey, Alex.", "Yes, ma'am."), a telephone call, a character leaving the scene."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from narrator.attribute.names import Mention, NameIndex
+    from narrator.model import Gender
 
 _NAMES_SELF_BEFORE: Final = re.compile(
     r"\b(?:i'm|i\u2019m|i am|my name is|my name's|name's|call me)\s+$", re.IGNORECASE
@@ -89,3 +90,15 @@ def addressed(text: str, cast: NameIndex) -> set[str]:
         if (opens and closes) or (before.endswith(",") and closes):
             out.add(mention.character)
     return out
+
+
+_HONORIFIC: Final = re.compile(r"(?:^|,)\s*(sir|ma['\u2019]am|madam)\s*[,.!?;]", re.IGNORECASE)
+"""Sir or ma'am called in a quote ("I can't, sir,"; "Yes, ma'am.")."""
+
+
+def honorific(text: str) -> Gender | None:
+    """The sex of the one a quote calls sir (a man) or ma'am or madam (a woman)."""
+    match = _HONORIFIC.search(text)
+    if match is None:
+        return None
+    return "male" if match.group(1).lower() == "sir" else "female"

@@ -35,6 +35,7 @@ _SCENE_MENTIONS: Final = 3
 """The scene's most named characters are candidates, however long ago they were named
 (measured, leave-one-novel-out: the 12 named 3 times or more +44 quotes; the 6 named 3 times
 +25; all named twice +39; the 12 named 8 times +41)."""
+_YOUNG: Final = ("maiden", "youth")  # standings not called sir or ma'am
 _GENDERED: Final = ("pronoun", "description")
 """Tags whose gender rules out candidates of the other sex (`she said`, `said the old man`)."""
 _TAG_RULES: Final = frozenset(
@@ -248,6 +249,14 @@ class Evidence:
                     f[f"sieve_spoke{offset:+d}{tail}"] = 1.0
                 if name in sieve.turns[j].addressed:
                     f[f"addressed{offset:+d}{tail}"] = 1.0
+                honoured = sieve.turns[j].honoured
+                if honoured is not None and close and abs(offset) == 1 and name != sieve.me:
+                    # "You think that is funny, Miss Park?" - "No, ma'am.": a woman of standing
+                    standing = sieve.cast.standing.get(name)
+                    fits = gender == honoured and standing not in _YOUNG
+                    f[f"honoured{offset:+d}" if fits else f"honoured{offset:+d}_other"] = 1.0
+                    if fits and standing is not None:
+                        f[f"honoured{offset:+d}_elder"] = 1.0  # a Mrs., a colonel
             people = self.participants.get(turn.conversation, Counter())
             if people[name]:
                 f["tagged_in_conversation"] = 1.0
@@ -303,15 +312,12 @@ class Evidence:
             for t in sieve.found_tags.get(i, [])
             if t.kind in ("pronoun", "description") and t.gender is not None
         }
+        said = pronouns | {"unknown"}
         for label, order, among in (("mention", recent, free), ("subject", subjects, subjects)):
             if name in order[:3]:
                 f[f"{label}_rank={order.index(name)}"] = 1.0
-            if pronouns and gender in pronouns | {"unknown"} and name != sieve.me:
-                fitting = [
-                    n
-                    for n in among
-                    if sieve.cast.gender.get(n, "unknown") in pronouns | {"unknown"}
-                ]
+            if pronouns and gender in said and name != sieve.me:
+                fitting = [n for n in among if sieve.cast.gender.get(n, "unknown") in said]
                 if name in fitting[:2]:
                     f[f"fitting_{label}_rank={fitting.index(name)}"] = 1.0
         return f

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
+from narrator.attribute.cues import honorific
 from narrator.attribute.epithets import tagged_description
 from narrator.attribute.name_forms import TITLE_WORDS
 from narrator.text.english import (
@@ -96,8 +97,6 @@ _SENTENCE_END: Final = re.compile(r"[.!?;]")
 _OWN_IN_TAG: Final = re.compile(r"\b(his|her|himself|herself|he|she)\b")
 """In a speech tag ('"...," Priya said, like she had been running') a subject pronoun
 after the name is hers too."""
-_HONORIFIC: Final = re.compile(r"(?:^|,)\s*(sir|ma['\u2019]am|madam)\s*[,.!?;]", re.IGNORECASE)
-"""Sir or ma'am called in a quote ("I can't, sir,"; "Yes, ma'am.")."""
 
 
 @dataclass(slots=True)
@@ -180,11 +179,10 @@ class ChapterReader:
             self.reply = seg.paragraph
             # '"Explain yourself!" said the Caterpillar.' - '"I can't, sir," ...': a reply
             # calls the one who spoke before sir or ma'am.
-            honorific = _HONORIFIC.search(seg.text)
+            called_as = honorific(seg.text)
             answered = set(self.tagged.get(seg.paragraph - 1, ()))
-            if honorific and len(answered) == 1:
-                called_as = honorific.group(1).lower().replace("\u2019", "'")
-                _note(self.seen[answered.pop()], _PRONOUN_GENDER[called_as], 0.5)
+            if called_as is not None and len(answered) == 1:
+                _note(self.seen[answered.pop()], called_as, 0.5)
         _read(seg.text, True, self.seen, called=self.called.setdefault(seg.paragraph, []))
 
 

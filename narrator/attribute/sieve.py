@@ -6,7 +6,7 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING, Final
 
-from narrator.attribute.cues import addressed, names_self, on_the_phone
+from narrator.attribute.cues import addressed, honorific, names_self, on_the_phone
 from narrator.attribute.first_person import first_person_narrator
 from narrator.attribute.reading import read_mentions
 from narrator.attribute.speech_tags import TagReader
@@ -101,6 +101,7 @@ class Sieve:
             turn = Turn(paragraph, self.segments[members[0]].scene, quotes)
             for i in quotes:
                 turn.addressed |= addressed(self.segments[i].text, self.cast)
+                turn.honoured = turn.honoured or honorific(self.segments[i].text)
             if self.turns:
                 last = self.turns[-1]
                 apart = (

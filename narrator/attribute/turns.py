@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from narrator.model import Gender
+
 
 ANCHOR_RULES: Final = frozenset(
     {
@@ -48,6 +50,8 @@ class Turn:
     scene: int
     quotes: list[int] = field(default_factory=list)
     addressed: set[str] = field(default_factory=set)
+    honoured: Gender | None = None
+    """The sex of the one its dialogue calls sir or ma'am ("Yes, ma'am.")."""
     verdict: Verdict | None = None
     actor: Verdict | None = None
     """The acting character beside the quotes: likely, but weaker than turn-taking when
