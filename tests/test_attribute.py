@@ -419,3 +419,18 @@ def test_the_one_a_reply_calls_ma_am_is_a_woman_of_standing() -> None:
     teacher, girl = evidence.features(quote, "Adaeze Okafor"), evidence.features(quote, "Sam")
     assert (teacher.get("honoured+1"), teacher.get("honoured+1_elder")) == (1.0, 1.0)
     assert "honoured+1_elder" not in girl
+
+
+def test_who_acts_beside_a_quote_takes_part_in_the_conversation() -> None:
+    """A teacher whose lines come with beats, not tags (`"Hm." Mrs. Okafor checked her
+    clipboard.`), is one of the conversation's people, as a tagged speaker is."""
+    cast = (Character("Sam", (), "female"), Character("Adaeze Okafor", ("Mrs. Okafor",), "female"))
+    text = (
+        "The door opened.\n\n"
+        '"Tuned?" Mrs. Okafor checked her clipboard.\n\n"Yes," Sam said.\n\n"Good."\n'
+    )
+    sieve = Sieve(segment(chapter_from_text(text, Path("c.txt"))), NameIndex(cast))
+    sieve.run()
+    quote = next(i for i, s in enumerate(sieve.segments) if s.text == "Good.")
+    evidence = Evidence(sieve)
+    assert evidence.features(quote, "Adaeze Okafor").get("tagged_in_conversation") == 1.0

@@ -42,6 +42,7 @@ _TAG_RULES: Final = frozenset(
     {"name-tag", "first-person-tag", "pronoun-tag", "self-identification", "continuation"}
 )
 _NAMING_RULES: Final = _TAG_RULES - {"pronoun-tag"}
+_ACTING: Final = frozenset({"actor-before", "actor-after"})
 """Tags that name their speaker; a pronoun tag's speaker is the sieve's guess."""
 _FROM_NEIGHBOURS: Final = frozenset({"turn-taking", "fallback"})
 """Sieve rules that guess from the neighbouring turns; decoding does that better."""
@@ -81,13 +82,11 @@ class Evidence:
         self.addressed_in: dict[int, Counter[str]] = {}
         for turn in sieve.turns:
             people = self.participants.setdefault(turn.conversation, Counter())
-            for i in turn.quotes:
-                verdict = sieve.verdicts.get(i)
-                if (
-                    verdict is not None
-                    and verdict.rule in _NAMING_RULES
-                    and verdict.confidence >= 0.7
-                ):
+            # (and who acts beside a turn's quotes: `"Hm." Mrs. Okafor checked her clipboard.`)
+            verdicts = [sieve.verdicts.get(i) for i in turn.quotes] + [turn.actor]
+            for verdict in verdicts:
+                named = verdict is not None and verdict.rule in _NAMING_RULES | _ACTING
+                if verdict is not None and named and verdict.confidence >= 0.7:
                     people[verdict.speaker] += 1
             self.addressed_in.setdefault(turn.conversation, Counter()).update(turn.addressed)
         self.scenes = Scenes(sieve.segments, sieve.mentions, sieve.me)
