@@ -206,15 +206,21 @@ def test_her_mother_is_of_her_family() -> None:
     assert _spoken(text, cast)[0][1] == "Mrs. Bennet"
 
 
+def _evidence(text: str, cast: tuple[Character, ...], quote_start: str) -> tuple[Evidence, int]:
+    """The ranker's evidence for a story, and the quote opening so."""
+    sieve = Sieve(segment(chapter_from_text(text, Path("c.txt"))), NameIndex(cast))
+    sieve.run()
+    quote = next(i for i, s in enumerate(sieve.segments) if s.text.startswith(quote_start))
+    return Evidence(sieve), quote
+
+
 def _first_person_evidence(
     text: str, cast: tuple[Character, ...], quote_start: str
 ) -> tuple[Evidence, int]:
     """The ranker's evidence for a story Jake narrates, and the quote opening so."""
-    sieve = Sieve(segment(chapter_from_text(text, Path("c.txt"))), NameIndex(cast))
-    sieve.run()
-    assert sieve.me == "Jake"
-    quote = next(i for i, s in enumerate(sieve.segments) if s.text.startswith(quote_start))
-    return Evidence(sieve), quote
+    evidence, quote = _evidence(text, cast, quote_start)
+    assert evidence.sieve.me == "Jake"
+    return evidence, quote
 
 
 def test_a_he_or_she_tag_has_no_candidate_of_the_other_sex_nor_the_narrator() -> None:
@@ -392,10 +398,8 @@ def test_whom_the_scene_keeps_naming_is_a_candidate_however_long_ago() -> None:
         + "Major Callendar had called on her at the club, and Ralph had come too.\n\n"
         + '"Yes?"\n\n"Would you care to see the hospital?" he enquired.\n'
     )
-    sieve = Sieve(segment(chapter_from_text(text, Path("c.txt"))), NameIndex(cast))
-    sieve.run()
-    quote = next(i for i, s in enumerate(sieve.segments) if s.text.startswith("Would you"))
-    assert "Aziz" in Evidence(sieve).candidates(quote)
+    evidence, quote = _evidence(text, cast, "Would you")
+    assert "Aziz" in evidence.candidates(quote)
 
 
 def test_the_one_a_reply_calls_ma_am_is_a_woman_of_standing() -> None:
@@ -412,10 +416,7 @@ def test_the_one_a_reply_calls_ma_am_is_a_woman_of_standing() -> None:
         "Lena snorted.\n\n"
         '"You think that is funny, Miss Park?"\n\n"No, ma\'am."\n'
     )
-    sieve = Sieve(segment(chapter_from_text(text, Path("c.txt"))), NameIndex(cast))
-    sieve.run()
-    quote = next(i for i, s in enumerate(sieve.segments) if s.text.startswith("You think"))
-    evidence = Evidence(sieve)
+    evidence, quote = _evidence(text, cast, "You think")
     teacher, girl = evidence.features(quote, "Adaeze Okafor"), evidence.features(quote, "Sam")
     assert (teacher.get("honoured+1"), teacher.get("honoured+1_elder")) == (1.0, 1.0)
     assert "honoured+1_elder" not in girl
@@ -429,8 +430,5 @@ def test_who_acts_beside_a_quote_takes_part_in_the_conversation() -> None:
         "The door opened.\n\n"
         '"Tuned?" Mrs. Okafor checked her clipboard.\n\n"Yes," Sam said.\n\n"Good."\n'
     )
-    sieve = Sieve(segment(chapter_from_text(text, Path("c.txt"))), NameIndex(cast))
-    sieve.run()
-    quote = next(i for i, s in enumerate(sieve.segments) if s.text == "Good.")
-    evidence = Evidence(sieve)
+    evidence, quote = _evidence(text, cast, "Good.")
     assert evidence.features(quote, "Adaeze Okafor").get("tagged_in_conversation") == 1.0

@@ -42,7 +42,8 @@ _TAG_RULES: Final = frozenset(
     {"name-tag", "first-person-tag", "pronoun-tag", "self-identification", "continuation"}
 )
 _NAMING_RULES: Final = _TAG_RULES - {"pronoun-tag"}
-_ACTING: Final = frozenset({"actor-before", "actor-after"})
+_TAKING_PART: Final = _NAMING_RULES | {"actor-before", "actor-after"}
+"""Verdicts that show someone taking part in a conversation: tags that name them, beats."""
 """Tags that name their speaker; a pronoun tag's speaker is the sieve's guess."""
 _FROM_NEIGHBOURS: Final = frozenset({"turn-taking", "fallback"})
 """Sieve rules that guess from the neighbouring turns; decoding does that better."""
@@ -83,11 +84,9 @@ class Evidence:
         for turn in sieve.turns:
             people = self.participants.setdefault(turn.conversation, Counter())
             # (and who acts beside a turn's quotes: `"Hm." Mrs. Okafor checked her clipboard.`)
-            verdicts = [sieve.verdicts.get(i) for i in turn.quotes] + [turn.actor]
-            for verdict in verdicts:
-                named = verdict is not None and verdict.rule in _NAMING_RULES | _ACTING
-                if verdict is not None and named and verdict.confidence >= 0.7:
-                    people[verdict.speaker] += 1
+            for v in [*(sieve.verdicts.get(i) for i in turn.quotes), turn.actor]:
+                if v is not None and v.rule in _TAKING_PART and v.confidence >= 0.7:
+                    people[v.speaker] += 1
             self.addressed_in.setdefault(turn.conversation, Counter()).update(turn.addressed)
         self.scenes = Scenes(sieve.segments, sieve.mentions, sieve.me)
         # Who the dialogue of each turn's scene has shown before it: tagged speakers and

@@ -76,10 +76,10 @@ COMMON_WORDS: Final = frozenset(
 
 
 _PRONOUN_GENDER: Final[dict[str, Gender]] = {
-    "he": "male", "his": "male", "himself": "male", "sir": "male",
-    "she": "female", "her": "female", "herself": "female", "madam": "female", "ma'am": "female",
+    "he": "male", "his": "male", "himself": "male",
+    "she": "female", "her": "female", "herself": "female",
 }  # fmt: skip
-"""Pronouns, and the forms of address sir, madam and ma'am, by the sex they show."""
+"""Pronouns by the sex they show (sir and ma'am: `cues.honorific`)."""
 _OWN: Final = re.compile(
     r"\b(his|himself|herself|her(?=\s+(?!(?:the|a|an|that|this|to|and|or|but|in|on|at|with|for"
     r"|of|from|by|as|into|up|down|out|away|back|off|again|so|too|if|when|what|how|why)\b)"

@@ -54,6 +54,9 @@ _NEW_CLAUSE: Final = frozenset("and but or so then while when as though yet for"
 NOT_SUBJECT_BEFORE: Final = SUBORDINATORS | PREPOSITIONS
 """A name right after one of these is not the subject of its sentence."""
 _SPOKEN_NOUNS: Final = SPEECH_NOUNS | {"words"}
+_CLAUSE_OPENERS: Final = SUBORDINATORS - {"that"}
+"""Words after an inverted tag's verb that open another clause (`said that old man` is
+still the tag's)."""
 _WHAT: Final = frozenset({"what", "whatever"})
 """Words that open a clause naming what was said (`hearing what she said`)."""
 _CARRY_ON_MAX_WORDS: Final = 8
@@ -317,7 +320,7 @@ class TagReader:
         for token in tokens[start : start + 5]:
             if not token.text[0].isalpha() or token.text in ("to", "at", "towards", "with"):
                 return None  # `said her mother to Lucy`: Lucy is whom it is said to
-            if token.text.lower() in SUBORDINATORS - {"that"}:
+            if token.text.lower() in _CLAUSE_OPENERS:
                 return None  # `cried her father as she appeared`: she is another clause's
             subject = self._subject(text, token)
             if subject is not None:
