@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 from pathlib import Path
 
-from narrator.attribute.ranker import WEIGHTS_FILE, Model, _viterbi, shipped_model
+import pytest
+
+from narrator.attribute.chain import Step, best_path, marginals, transition
+from narrator.attribute.ranker import WEIGHTS_FILE, Model, shipped_model
 
 ALTERNATE = Model(local={}, transitions={"repeat": -1.0, "alternate": 1.0})
+
+
+def _viterbi(
+    options: list[list[str]],
+    local: list[dict[str, float]],
+    model: Model,
+    called: list[frozenset[str]] | None = None,
+) -> list[str | None]:
+    calls = called or [frozenset[str]()] * len(options)
+    steps = [Step(o, s, "", c) for o, s, c in zip(options, local, calls, strict=True)]
+    return best_path(steps, model.transitions)
 
 
 def test_decoding_follows_alternation_between_anchors() -> None:
@@ -33,8 +49,55 @@ def test_the_one_called_by_name_answers_even_out_of_turn() -> None:
     options = [["Lena"], ["Dev"], ["Lena", "Sam"]]
     local = [{"Lena": 0.0}, {"Dev": 0.0}, {"Lena": -0.7, "Sam": -0.7}]
     called = [frozenset[str](), frozenset[str](), frozenset({"Sam"})]
-    assert _viterbi(options, local, model, None, called) == ["Lena", "Dev", "Sam"]
+    assert _viterbi(options, local, model, called) == ["Lena", "Dev", "Sam"]
     assert _viterbi(options, local, model) == ["Lena", "Dev", "Lena"]
+
+
+def _exchange(turns: int, closing: str) -> list[Step]:
+    """Alex (tagged), then `turns` untagged turns either of two could speak, then a tagged
+    `closing` speaker."""
+    either = {"Alex": math.log(0.5), "Izzie": math.log(0.5)}
+    middle = [Step(["Alex", "Izzie"], either) for _ in range(turns)]
+    return [Step(["Alex"], {"Alex": 0.0}), *middle, Step([closing], {closing: 0.0})]
+
+
+def test_marginals_doubt_an_exchange_whose_alternation_breaks_somewhere() -> None:
+    """Alex, four untagged turns, Alex: strict alternation cannot hold, and where it breaks
+    is anyone's guess; with three untagged turns it holds, and every turn is sure. The best
+    path is as definite in both."""
+    t = {"repeat": -2.0, "alternate": 2.0}
+    clean = marginals(_exchange(3, "Alex"), t)
+    broken = marginals(_exchange(4, "Alex"), t)
+    assert [max(m.values()) for m in clean[1:-1]] == pytest.approx([0.96] * 3, abs=0.04)
+    assert all(max(m.values()) < 0.75 for m in broken[1:-1])
+    assert None not in best_path(_exchange(4, "Alex"), t)
+
+
+def test_marginals_are_the_share_of_every_path() -> None:
+    """Forward-backward against enumerating every reading of a small conversation."""
+    t = {"repeat": -1.0, "alternate": 0.7, "answer": 1.5}
+    steps = [
+        Step(["Alex", "Izzie"], {"Alex": -0.2, "Izzie": -1.7}),
+        Step(["Izzie", "Alex", "Sam"], {"Izzie": -0.5, "Alex": -1.5, "Sam": -2.0}),
+        Step([], {}),
+        Step(["Sam", "Alex"], {"Sam": -0.9, "Alex": -0.5}, "", frozenset({"Sam"})),
+    ]
+    weight: dict[tuple[int, str], float] = {}
+    for path in itertools.product(*[s.names or [None] for s in steps]):
+        total, a, b = 0.0, None, None
+        for step, c in zip(steps, path, strict=True):
+            if c is not None:
+                total += step.scores[c] + transition(t, a, b, c, step.link, step.called)
+            a, b = b, c
+        for n, c in enumerate(path):
+            if c is not None:
+                weight[n, c] = weight.get((n, c), 0.0) + math.exp(total)
+    found = marginals(steps, t)
+    assert found[2] == {}
+    for n, step in enumerate(steps):
+        whole = sum(weight.get((n, c), 0.0) for c in step.names)
+        for c in step.names:
+            assert found[n][c] == pytest.approx(weight[n, c] / whole)
 
 
 def test_model_round_trips_through_its_file(tmp_path: Path) -> None:

@@ -209,10 +209,10 @@ def predictions(novel: Novel, model: Model) -> list[Prediction]:
         if i is None or i not in chosen:
             out.append((kind, False, 0.0, -1 if i is None else i, "", gold, {}))
             continue
-        name, probability, how = chosen[i]
-        features = decision_features(novel.evidence, local[i], name, probability, i, how)
-        right = name.casefold() == gold.casefold()
-        out.append((kind, right, probability, i, name, gold, features))
+        decision = chosen[i]
+        features = decision_features(novel.evidence, local[i], i, decision)
+        right = decision.speaker.casefold() == gold.casefold()
+        out.append((kind, right, decision.probability, i, decision.speaker, gold, features))
     return out
 
 

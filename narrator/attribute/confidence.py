@@ -2,10 +2,13 @@
 
 The ranker's decoded probability alone over-promises (its confidence bins were 11 points
 apart from their accuracy on unseen novels). So the confidence of a quote's speaker
-comes from a small logistic model over how that speaker was decided: the decoded and the
-local probability, the margin to the next candidate, whether the quote's own evidence
-agrees with its turn's, the rule of the sieve that fired (a name tag, a pronoun, turn-
-taking, nothing), how the turn follows the one before, how many candidates there were.
+comes from a small logistic model over how that speaker was decided: the decoded
+probability given its neighbours, its probability over every reading of the conversation
+(the chain's marginal: a long untagged exchange could be read with the alternation
+flipped), how many people speak in the conversation, the local probability, the margin to
+the next candidate, whether the quote's own evidence agrees with its turn's, the rule of
+the sieve that fired (a name tag, a pronoun, turn-taking, nothing), how the turn follows
+the one before, how many candidates there were.
 It is fitted on leave-one-novel-out predictions only (`tools/train_attribution.py`), so
 it knows how often decisions made like this one were right in books the ranker had not
 seen. Quotes below `threshold` are marked doubtful (`?`).
@@ -22,6 +25,7 @@ from narrator.attribute.turns import anchored
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from narrator.attribute.chain import Decision
     from narrator.attribute.features import Evidence
 
 
@@ -42,22 +46,21 @@ class ConfidenceModel:
 
 
 def decision_features(
-    evidence: Evidence,
-    local: Mapping[str, float],
-    speaker: str,
-    probability: float,
-    i: int,
-    link_before: str,
+    evidence: Evidence, local: Mapping[str, float], i: int, decision: Decision
 ) -> dict[str, float]:
     """How quote i's speaker was decided (see the module's docstring)."""
     sieve = evidence.sieve
+    speaker = decision.speaker
     ranked = [*sorted((math.exp(v) for v in local.values()), reverse=True), 0.0, 0.0]
-    clipped = min(max(probability, 1e-4), 1 - 1e-4)
     verdict = sieve.verdicts.get(i)
     k = sieve.turn_of.get(i)
     f = {
-        "p": probability,
-        "logit_p": math.log(clipped / (1 - clipped)),
+        "p": decision.probability,
+        "logit_p": _logit(decision.probability),
+        "marginal": decision.marginal,
+        "logit_marginal": _logit(decision.marginal),
+        "log_speakers": math.log(max(decision.speakers, 1)),
+        "three_speakers": float(decision.speakers >= 3),
         "own": math.exp(local.get(speaker, -30.0)),
         "top": ranked[0],
         "margin": ranked[0] - ranked[1],
@@ -65,10 +68,15 @@ def decision_features(
         "log_candidates": math.log1p(len(local)),
         "anchored": float(verdict is not None and anchored(verdict)),
         f"rule={verdict.rule if verdict else 'none'}": 1.0,
-        f"link={link_before or 'start'}": 1.0,
+        f"link={decision.link or 'start'}": 1.0,
         "lead": float(k is not None and sieve.turns[k].quotes[0] == i),
     }
     return f
+
+
+def _logit(p: float) -> float:
+    clipped = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(clipped / (1 - clipped))
 
 
 def reliability(

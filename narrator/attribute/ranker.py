@@ -15,8 +15,9 @@ import itertools
 import json
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, NamedTuple
+from typing import TYPE_CHECKING, Final
 
+from narrator.attribute.chain import Decision, Step, best_path, conditional, marginals
 from narrator.attribute.confidence import ConfidenceModel, decision_features
 from narrator.attribute.features import Evidence
 from narrator.attribute.turns import anchored
@@ -106,36 +107,6 @@ def local_choices(evidence: Evidence, weights: Mapping[str, float], i: int) -> d
     return {name: v - norm for name, v in scores.items()}
 
 
-def _transition(
-    t: Mapping[str, float],
-    a: str | None,
-    b: str | None,
-    c: str,
-    link: str = "",
-    called: frozenset[str] = frozenset(),
-) -> float:
-    """The weight of `c` speaking after `a` then `b`, the turns `link`ed as they are: the
-    same speaker resuming, the one before answering, one `called` by name in the turn
-    before answering ("Break a leg, Sam." - "You too, Dev."), or someone new (0)."""
-    if b is None:
-        return 0.0
-    if c == b:
-        return t.get(f"repeat:{link}", t.get("repeat", 0.0))
-    alternate = t.get(f"alternate:{link}", t.get("alternate", 0.0)) if c == a else 0.0
-    if c in called:
-        return max(t.get("answer", 0.0), alternate)
-    return alternate
-
-
-class Decision(NamedTuple):
-    """A quote's decoded speaker, how sure the decoding is, and how its turn follows the
-    one before ("" when it opens its conversation)."""
-
-    speaker: str
-    probability: float
-    link: str = ""
-
-
 LINKS: Final = ("adjacent", "tagged", "narrated", "apart")
 """How two consecutive turns of a conversation are linked: in paragraphs next to each
 other with nothing but their quotes (a speaker almost never follows themself: 1% in the
@@ -212,9 +183,13 @@ def decode(
         options = [_best(local[q], _BEAM) if q is not None else [] for q in lead]
         links = [""] + [link(sieve, j, k) for j, k in itertools.pairwise(turns)]
         called = [frozenset[str]()] + [frozenset(sieve.turns[j].addressed) for j in turns[:-1]]
-        path = _viterbi(
-            options, [local[q] if q is not None else {} for q in lead], model, links, called
-        )
+        steps = [
+            Step(names, local[q] if q is not None else {}, how, calls)
+            for names, q, how, calls in zip(options, lead, links, called, strict=True)
+        ]
+        path = best_path(steps, model.transitions)
+        posterior = marginals(steps, model.transitions)
+        speakers = len({name for name in path if name is not None})
         for n, k in enumerate(turns):
             speaker = path[n]
             if speaker is None:
@@ -238,10 +213,16 @@ def decode(
                     and own != speaker
                     and scores[own] - scores.get(speaker, -math.inf) >= _OWN_MARGIN
                 ):
-                    out[i] = Decision(own, math.exp(scores[own]), links[n])
+                    out[i] = Decision(
+                        own, math.exp(scores[own]), links[n], posterior[n].get(own, 0.0), speakers
+                    )
                     continue
-                probability = _conditional(scores, speaker, before, after, model, around, calls)
-                out[i] = Decision(speaker, probability, links[n])
+                probability = conditional(
+                    scores, speaker, before, after, model.transitions, around, calls
+                )
+                out[i] = Decision(
+                    speaker, probability, links[n], posterior[n].get(speaker, 0.0), speakers
+                )
     return out
 
 
@@ -254,71 +235,6 @@ def _lead(quotes: list[int], local: Mapping[int, Mapping[str, float]]) -> int | 
     """The turn's quote with the surest evidence (it speaks for the turn)."""
     scored = [(max(local[q].values()), q) for q in quotes if local.get(q)]
     return max(scored)[1] if scored else None
-
-
-def _viterbi(
-    options: list[list[str]],
-    local: list[Mapping[str, float]],
-    model: Model,
-    links: list[str] | None = None,
-    called: list[frozenset[str]] | None = None,
-) -> list[str | None]:
-    t = model.transitions
-    # State: (speaker of the previous turn, speaker of this turn) -> (score, back pointer)
-    layers: list[
-        dict[tuple[str | None, str | None], tuple[float, tuple[str | None, str | None]]]
-    ] = []
-    previous: dict[tuple[str | None, str | None], float] = {(None, None): 0.0}
-    links = links or [""] * len(options)
-    called = called or [frozenset()] * len(options)
-    for names, scores, how, calls in zip(options, local, links, called, strict=True):
-        layer: dict[tuple[str | None, str | None], tuple[float, tuple[str | None, str | None]]] = {}
-        choices: list[str | None] = list(names) or [None]
-        for (a, b), value in previous.items():
-            for c in choices:
-                gain = scores.get(c, 0.0) if c is not None else 0.0
-                if c is not None:
-                    gain += _transition(t, a, b, c, how, calls)
-                total = value + gain
-                key = (b, c)
-                if key not in layer or total > layer[key][0]:
-                    layer[key] = (total, (a, b))
-        layers.append(layer)
-        previous = {key: value for key, (value, _) in layer.items()}
-    if not layers:
-        return []
-    state = max(previous, key=previous.__getitem__)
-    path: list[str | None] = []
-    for layer in reversed(layers):
-        path.append(state[1])
-        state = layer[state][1]
-    return path[::-1]
-
-
-def _conditional(
-    scores: Mapping[str, float],
-    speaker: str,
-    before: tuple[str | None, str | None],
-    after: tuple[str | None, str | None],
-    model: Model,
-    links: tuple[str, ...] = ("", "", ""),
-    called: tuple[frozenset[str], ...] = (frozenset(), frozenset(), frozenset()),
-) -> float:
-    """How sure the decoded speaker is, given the decoded neighbours."""
-    t = model.transitions
-    totals = {}
-    for name, value in scores.items():
-        v = value + (
-            _transition(t, before[0], before[1], name, links[0], called[0]) if before[1] else 0.0
-        )
-        if after[0] is not None:
-            v += _transition(t, before[1], name, after[0], links[1], called[1])
-            if after[1] is not None:
-                v += _transition(t, name, after[0], after[1], links[2], called[2])
-        totals[name] = v
-    top = max(totals.values())
-    norm = sum(math.exp(v - top) for v in totals.values())
-    return math.exp(totals.get(speaker, top) - top) / norm
 
 
 def rerank(
@@ -339,9 +255,7 @@ def rerank(
         rule = seg.rule if seg.speaker == name and seg.rule else "ranker"
         confidence, doubtful = decision.probability, None
         if model.confidence is not None:
-            features = decision_features(
-                evidence, local.get(i, {}), name, decision.probability, i, decision.link
-            )
+            features = decision_features(evidence, local.get(i, {}), i, decision)
             confidence = model.confidence(features)
             doubtful = confidence < model.confidence.threshold or name == UNKNOWN
         out[i] = dataclasses.replace(
