@@ -246,6 +246,16 @@ def test_a_verb_of_speech_before_an_infinitive_is_no_tag() -> None:
     assert READER.after(" she said to him.") == Tag("pronoun", gender="female", speech=True)
 
 
+def test_he_or_she_after_a_clause_set_off_by_a_comma_is_the_subject() -> None:
+    """`When the servants had departed, she added:`: "she" is no one's object, though a
+    verb comes just before it; a name there may be one (`snubbing George, ...`)."""
+    opening = "Then, when the servants had pulled hasty bows and departed, she added to me:"
+    assert READER.before(opening) == Tag("pronoun", gender="female", speech=True)
+    assert READER.before("Having looked round, he said:") == Tag(
+        "pronoun", gender="male", speech=True
+    )
+
+
 def test_a_capitalised_word_opening_the_narration_is_no_outsider() -> None:
     """`Here some family joke exploded`: "Here" is capitalised by its place, not a speaker
     missing from the cast (which would make the quote nobody's); `Bailey says` still is."""

@@ -292,7 +292,12 @@ class TagReader:
                 # `where Anne was standing, Diana said` (not `so that Kate asked`, nor
                 # `so earnest, that Mr. Gradgrind, shocked by it, said`)
                 continue
-            if strict and earlier and is_object_position(earlier[0].text):
+            if (
+                strict
+                and earlier
+                and token.text.lower() not in ("he", "she")
+                and is_object_position(earlier[0].text)
+            ):
                 continue  # `in the absence of Miss Bartlett`, `snubbing George`
             if strict and earlier and earlier[0].text.lower() in _WHAT:
                 continue  # `he cried, after hearing what she said`: her words, not a tag
