@@ -282,24 +282,18 @@ class TagReader:
             end = self._mention_end(text, token)
             following = [t.text for t in tokens if t.start >= end][:3]
             nxt = following[0] if following else ""
+            prior = earlier[0].text.lower() if strict and earlier else ""
             if (
-                strict
-                and earlier
-                and earlier[0].text.lower() in SUBORDINATORS
+                prior in SUBORDINATORS
                 and nxt != ","
                 and any(t.text == "," for t in tokens[i + 1 :])
             ):
                 # `where Anne was standing, Diana said` (not `so that Kate asked`, nor
                 # `so earnest, that Mr. Gradgrind, shocked by it, said`)
                 continue
-            if (
-                strict
-                and earlier
-                and token.text.lower() not in ("he", "she")
-                and is_object_position(earlier[0].text)
-            ):
-                continue  # `in the absence of Miss Bartlett`, `snubbing George`
-            if strict and earlier and earlier[0].text.lower() in _WHAT:
+            if prior and token.text.lower() not in ("he", "she") and is_object_position(prior):
+                continue  # `in the absence of Miss Bartlett`, `snubbing George` (not "she")
+            if prior in _WHAT:
                 continue  # `he cried, after hearing what she said`: her words, not a tag
             if _in_aside(tokens, i):
                 continue  # `Fielding, who didn't dislike Miss Derek, replied:`
