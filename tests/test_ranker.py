@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import itertools
 import math
+import sys
 from pathlib import Path
 
 import pytest
 
 from narrator.attribute.chain import Step, best_path, marginals, transition
+from narrator.attribute.confidence import ConfidenceModel
 from narrator.attribute.ranker import WEIGHTS_FILE, Model, shipped_model
+from narrator.attribute.trees import Split, log_odds
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+import boosting
 
 ALTERNATE = Model(local={}, transitions={"repeat": -1.0, "alternate": 1.0})
 
@@ -101,9 +107,42 @@ def test_marginals_are_the_share_of_every_path() -> None:
 
 
 def test_model_round_trips_through_its_file(tmp_path: Path) -> None:
-    model = Model({"tag_names": 2.5, "log_prior": 0.25}, {"repeat": -1.0, "alternate": 0.5}, ("a",))
+    tree = Split("margin", 0.25, -0.5, Split("rule=name-tag", 0.0, 0.125, 1.5))
+    confidence = ConfidenceModel(1.25, (tree, 0.5), 0.75)
+    model = Model(
+        {"tag_names": 2.5, "log_prior": 0.25},
+        {"repeat": -1.0, "alternate": 0.5},
+        ("a",),
+        confidence,
+    )
     model.save(tmp_path / "ranker.json")
     assert Model.load(tmp_path / "ranker.json") == model
+
+
+def test_trees_send_each_row_to_its_leaf() -> None:
+    """A feature a row lacks is 0; at the split value a row goes low."""
+    tree = Split("margin", 0.25, -0.5, Split("rule=name-tag", 0.0, 0.125, 1.5))
+    assert log_odds(1.0, [tree], {}) == 0.5
+    assert log_odds(1.0, [tree], {"margin": 0.25}) == 0.5
+    assert log_odds(1.0, [tree], {"margin": 0.3}) == 1.125
+    assert log_odds(1.0, [tree, 0.5], {"margin": 0.3, "rule=name-tag": 1.0}) == 3.0
+
+
+def test_boosted_trees_learn_what_features_say_together() -> None:
+    """Right when a pronoun tag comes with few candidates, or a name tag with any: a
+    logistic model of the two features cannot say that, the trees do."""
+    rows: list[tuple[dict[str, float], bool]] = []
+    for candidates in range(1, 9):
+        for tag in ("pronoun", "name"):
+            for n in range(60):
+                right = tag == "name" or candidates <= 2
+                noisy = n % 10 == 0  # a tenth of each group the other way
+                rows.append(({f"tag={tag}": 1.0, "candidates": float(candidates)}, right != noisy))
+    base, trees = boosting.fit(rows)
+    model = ConfidenceModel(base, tuple(trees), 0.5)
+    assert model({"tag=pronoun": 1.0, "candidates": 2.0}) > 0.8
+    assert model({"tag=pronoun": 1.0, "candidates": 7.0}) < 0.2
+    assert model({"tag=name": 1.0, "candidates": 7.0}) > 0.8
 
 
 def test_shipped_weights_are_there_and_sensible() -> None:

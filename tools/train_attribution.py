@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import dataclasses
 import functools
 import json
 import math
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import boosting
 import numpy as np
 
 from narrator.attribute.confidence import (
@@ -216,37 +218,15 @@ def predictions(novel: Novel, model: Model) -> list[Prediction]:
     return out
 
 
-def fit_logistic(rows: list[tuple[dict[str, float], bool]]) -> dict[str, float]:
-    """Logistic regression (L2, Adam) of right? on decision features; a "bias" weight."""
-    vocab = [*sorted({k for f, _ in rows for k in f}), "bias"]
-    column = {name: k for k, name in enumerate(vocab)}
-    x = np.zeros((len(rows), len(vocab)))
-    for r, (f, _) in enumerate(rows):
-        for k, value in f.items():
-            x[r, column[k]] = value
-        x[r, -1] = 1.0
-    y = np.array([ok for _, ok in rows], dtype=np.float64)
-    w = np.zeros(len(vocab))
-    m1 = np.zeros_like(w)
-    m2 = np.zeros_like(w)
-    for step in range(1, 801):
-        p = 1 / (1 + np.exp(-(x @ w)))
-        grad = x.T @ (p - y) / len(y) + L2 * w / len(y)
-        m1 = 0.9 * m1 + 0.1 * grad
-        m2 = 0.999 * m2 + 0.001 * grad**2
-        w -= 0.05 * (m1 / (1 - 0.9**step)) / (np.sqrt(m2 / (1 - 0.999**step)) + 1e-8)
-    return {name: float(w[k]) for k, name in enumerate(vocab)}
-
-
-def confidence_report(held: list[list[Prediction]]) -> tuple[ConfidenceModel, list[str]]:
+def confidence_report(held: list[list[Prediction]], jobs: int) -> tuple[ConfidenceModel, list[str]]:
     """The confidence model fitted on every left-out prediction, and what it achieves on
     novels it was not fitted on (each novel scored by a model of the other thirteen)."""
     rows = [[(p[6], p[1]) for p in preds if p[6]] for preds in held]
+    _ROWS[:] = rows
     scored: list[tuple[float, bool]] = []
-    for k in range(len(rows)):
-        weights = fit_logistic([r for j, rs in enumerate(rows) if j != k for r in rs])
-        model = ConfidenceModel(weights, 0.0)
-        scored += [(model(f), ok) for f, ok in rows[k]]
+    for k, model in enumerate(_in_workers(jobs, _confidence_without, len(rows) + 1)):
+        if k < len(rows):
+            scored += [(model(f), ok) for f, ok in rows[k]]
     # Undetected quotes are errors no confidence can mark; they count against accuracy.
     undetected = sum(1 for preds in held for p in preds if not p[6])
     threshold = choose_threshold(scored)
@@ -260,11 +240,20 @@ def confidence_report(held: list[list[Prediction]]) -> tuple[ConfidenceModel, li
     lines.append(
         f"? below {threshold}: {len(marked) / len(scored):.3f} of quotes marked, "
         f"{sum(1 for ok in marked if not ok) / max(errors, 1):.3f} of errors marked, "
-        f"unmarked right {sum(unmarked) / max(len(unmarked), 1):.3f} "
+        f"unmarked right {sum(unmarked) / max(len(unmarked), 1):.4f} "
         f"({undetected} undetected quotes not counted)"
     )
-    final = ConfidenceModel(fit_logistic([r for rs in rows for r in rs]), threshold)
-    return final, lines
+    return dataclasses.replace(model, threshold=threshold), lines
+
+
+_ROWS: list[list[tuple[dict[str, float], bool]]] = []
+
+
+def _confidence_without(index: int) -> ConfidenceModel:
+    """In a forked worker: the confidence model fitted on every novel's left-out
+    predictions but one (`index`; past the last novel: on all of them)."""
+    base, trees = boosting.fit([r for j, rs in enumerate(_ROWS) if j != index for r in rs])
+    return ConfidenceModel(base, tuple(trees), 0.0)
 
 
 def transition_shares(novels: list[Novel]) -> dict[str, tuple[float, float]]:
@@ -382,7 +371,7 @@ def main() -> int:
         f"{k}={right_by_type[k] / by_type[k]:.3f}" for k in ("Explicit", "Anaphoric", "Implicit")
     )
     print(f"{'MICRO (left out)':35} {micro:.3f}  {kinds}")
-    confidence, lines = confidence_report(held)
+    confidence, lines = confidence_report(held, args.jobs)
     print("\n".join(lines))
     if args.dump:
         args.dump.write_text(json.dumps([[n.name, held[k]] for k, n in enumerate(_NOVELS)]))

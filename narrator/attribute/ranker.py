@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Final
 from narrator.attribute.chain import Decision, Step, best_path, conditional, marginals
 from narrator.attribute.confidence import ConfidenceModel, decision_features
 from narrator.attribute.features import Evidence
+from narrator.attribute.trees import from_data, to_data
 from narrator.attribute.turns import anchored
 from narrator.model import UNKNOWN
 
@@ -49,7 +50,13 @@ class Model:
         data = json.loads(path.read_text(encoding="utf-8"))
         stored = data.get("confidence")
         confidence = (
-            ConfidenceModel(dict(stored["weights"]), float(stored["threshold"])) if stored else None
+            ConfidenceModel(
+                float(stored["base"]),
+                tuple(from_data(tree) for tree in stored["trees"]),
+                float(stored["threshold"]),
+            )
+            if stored
+            else None
         )
         return cls(
             dict(data["local"]),
@@ -69,7 +76,8 @@ class Model:
         if self.confidence is not None:
             data["confidence"] = {
                 "threshold": self.confidence.threshold,
-                "weights": {k: round(v, 5) for k, v in sorted(self.confidence.weights.items())},
+                "base": round(self.confidence.base, 5),
+                "trees": [to_data(tree) for tree in self.confidence.trees],
             }
         data["local"] = {k: round(v, 5) for k, v in sorted(self.local.items())}
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
