@@ -31,7 +31,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import boosting
 import numpy as np
@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
 L2: float = 1.0
 STEPS: int = 600
 SCALE: float = 1.0
@@ -223,10 +224,8 @@ def confidence_report(held: list[list[Prediction]], jobs: int) -> tuple[Confiden
     novels it was not fitted on (each novel scored by a model of the other thirteen)."""
     rows = [[(p[6], p[1]) for p in preds if p[6]] for preds in held]
     _ROWS[:] = rows
-    scored: list[tuple[float, bool]] = []
-    for k, model in enumerate(_in_workers(jobs, _confidence_without, len(rows) + 1)):
-        if k < len(rows):
-            scored += [(model(f), ok) for f, ok in rows[k]]
+    *held_out, final = _in_workers(jobs, _confidence_without, len(rows) + 1)
+    scored = [(model(f), ok) for model, rs in zip(held_out, rows, strict=True) for f, ok in rs]
     # Undetected quotes are errors no confidence can mark; they count against accuracy.
     undetected = sum(1 for preds in held for p in preds if not p[6])
     threshold = choose_threshold(scored)
@@ -243,7 +242,7 @@ def confidence_report(held: list[list[Prediction]], jobs: int) -> tuple[Confiden
         f"unmarked right {sum(unmarked) / max(len(unmarked), 1):.4f} "
         f"({undetected} undetected quotes not counted)"
     )
-    return dataclasses.replace(model, threshold=threshold), lines
+    return dataclasses.replace(final, threshold=threshold), lines
 
 
 _ROWS: list[list[tuple[dict[str, float], bool]]] = []
@@ -337,7 +336,7 @@ def novel_folders(root: Path) -> list[Path]:
     )
 
 
-def _in_workers(jobs: int, work: Callable[[int], list[Prediction]], count: int) -> list:  # type: ignore[type-arg]
+def _in_workers(jobs: int, work: Callable[[int], T], count: int) -> list[T]:
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         return pool.map(work, range(count))
 

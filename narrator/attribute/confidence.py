@@ -13,8 +13,8 @@ evidence (how lately named, whether in the scene, tagged in the conversation...)
 
 The model is boosted decision trees (`trees.py`): the same features in a logistic model
 left the errors less well sorted (at a quarter of quotes marked, 72% of errors against
-74%), because what a feature says depends on others (a pronoun tag's word is good in a
-two-person scene, weak in a crowd). It is fitted on leave-one-novel-out predictions
+74%): trees can let what one feature says depend on others (how much a pronoun tag is
+worth, say, on how many people are talking). It is fitted on leave-one-novel-out predictions
 only (`tools/train_attribution.py`), so it knows how often decisions made like this one
 were right in books the ranker had not seen. Quotes below `threshold` are marked
 doubtful (`?`).
