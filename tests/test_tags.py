@@ -233,10 +233,20 @@ def test_whom_a_description_speaks_to_is_no_subject() -> None:
         (" Diana implored.", "Diana"),
         (" Mr. Bounderby reflected.", "Mr. Bounderby"),
         (" the Mouse acquiesced.", "The Mouse"),
+        (" Diana broke off.", "Diana"),
+        (" rapped out Mr. Bounderby.", "Mr. Bounderby"),
     ],
 )
 def test_less_common_verbs_of_speech(text: str, character: str) -> None:
     assert READER.after(text) == name(character, speech=True)
+
+
+def test_a_phrasal_verb_of_speech_needs_its_own_particle() -> None:
+    """`broke off,` before a quote introduces it; `broke off a piece of bread` is an act."""
+    assert READER.before("After a moment, Diana broke off:") == name("Diana", speech=True)
+    assert READER.before("Diana broke off a piece of bread.") == name("Diana", speech=False)
+    assert READER.before("Diana broke up the bread and said:") == name("Diana", speech=True)
+    assert READER.after(" Diana broke up.") == name("Diana", speech=False)
 
 
 def test_a_verb_of_speech_before_an_infinitive_is_no_tag() -> None:

@@ -57,6 +57,7 @@ _SPOKEN_NOUNS: Final = SPEECH_NOUNS | {"words"}
 _CLAUSE_OPENERS: Final = SUBORDINATORS - {"that"}
 """Words after an inverted tag's verb that open another clause (`said that old man` is
 still the tag's)."""
+_PARTICLES: Final = frozenset(p for ps in SPEECH_PARTICLES.values() for p in ps.split())
 _WHAT: Final = frozenset({"what", "whatever"})
 """Words that open a clause naming what was said (`hearing what she said`)."""
 _CARRY_ON_MAX_WORDS: Final = 8
@@ -314,7 +315,7 @@ class TagReader:
     def _subject_after(self, text: str, tokens: list[_Token], verb: int) -> Tag | None:
         """Inverted order: `said Izzie`, `exclaimed the horrified Mrs. Rachel`, `said he`."""
         start = verb + 1
-        if start < len(tokens) and tokens[start].text.lower() in SPEECH_PARTICLES.values():
+        if start < len(tokens) and tokens[start].text.lower() in _PARTICLES:
             start += 1
         for token in tokens[start : start + 5]:
             if not token.text[0].isalpha() or token.text in ("to", "at", "towards", "with"):

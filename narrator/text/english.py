@@ -46,17 +46,18 @@ SPEECH_VERBS: Final = frozenset(
     acquiesce""".split()
 )
 SPEECH_PARTICLES: Final = {
-    "put": "in", "broke": "in", "break": "in", "broken": "in", "struck": "in", "strike": "in",
-    "cut": "in", "chimed": "in", "chime": "in", "went": "on", "go": "on", "goes": "on",
-    "going": "on", "took": "up", "piped": "up", "spoke": "up", "called": "out", "cried": "out",
-    "burst": "out",
+    "put": "in", "broke": "in off", "break": "in off", "broken": "in off", "struck": "in",
+    "strike": "in", "cut": "in", "chimed": "in", "chime": "in", "went": "on", "go": "on",
+    "goes": "on", "going": "on", "took": "up", "piped": "up", "spoke": "up", "called": "out",
+    "cried": "out", "burst": "out", "rapped": "out", "sang": "out", "ground": "out",
 }  # fmt: skip
-"""Phrasal verbs of speech: `put in`, `broke in`, `went on`."""
+"""Phrasal verbs of speech and their particles: `put in`, `broke in`, `broke off` (and
+speaks again), `went on`, `rapped out`."""
 
 
 def speaks(verb: str, following: str = "") -> bool:
     """Whether a verb, with the word after it, says something: `said`, `went on`."""
-    if SPEECH_PARTICLES.get(verb.lower()) == following.lower():
+    if following and following.lower() in SPEECH_PARTICLES.get(verb.lower(), "").split():
         return True
     return lemma(verb) in SPEECH_VERBS
 
