@@ -10,6 +10,8 @@ Used by tools/train_attribution.py for the confidence model (is this attribution
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from narrator.attribute.trees import Node, Split
@@ -37,61 +39,59 @@ def fit(rows: list[tuple[dict[str, float], bool]]) -> tuple[float, list[Node]]:
         np.unique(np.quantile(x[:, j], np.linspace(0, 1, BINS + 1)[1:-1]))
         for j in range(len(names))
     ]
-    # bins[r, j]: how many of feature j's cuts lie below row r's value; a row goes to the
-    # low side of cut k when its bin is at most k.
     bins = np.stack([np.searchsorted(c, x[:, j], side="left") for j, c in enumerate(cuts)], axis=1)
-    offsets = np.arange(len(names)) * (BINS + 1)
+    data = _Binned(bins, np.arange(len(names)) * (BINS + 1), cuts, names)
     share = min(max(y.mean(), 1e-3), 1 - 1e-3)
     base = float(np.log(share / (1 - share)))
     margin = np.full(len(y), base)
     trees = []
     for _ in range(ROUNDS):
         p = 1 / (1 + np.exp(-margin))
-        g, h = p - y, p * (1 - p)
-        tree, update = _grow(np.arange(len(y)), g, h, bins, offsets, cuts, names, DEPTH)
-        margin += update
-        trees.append(tree)
+        trees.append(_grow(data, p - y, p * (1 - p), np.arange(len(y)), DEPTH, margin))
     return base, trees
 
 
+@dataclass(frozen=True)
+class _Binned:
+    """The examples as bins of each feature's quantile cuts."""
+
+    bins: np.ndarray
+    """bins[r, j]: how many of feature j's cuts lie below row r's value; a row goes to the
+    low side of cut k when its bin is at most k."""
+    offsets: np.ndarray
+    """Where each feature's bins start when all features' bins are laid end to end."""
+    cuts: list[np.ndarray]
+    names: list[str]
+
+
 def _grow(
-    rows: np.ndarray,
-    g: np.ndarray,
-    h: np.ndarray,
-    bins: np.ndarray,
-    offsets: np.ndarray,
-    cuts: list[np.ndarray],
-    names: list[str],
-    depth: int,
-) -> tuple[Node, np.ndarray]:
-    """A (sub)tree over `rows`, and what it adds to every row's margin (0 outside)."""
-    update = np.zeros(len(g))
+    data: _Binned, g: np.ndarray, h: np.ndarray, rows: np.ndarray, depth: int, margin: np.ndarray
+) -> Node:
+    """A (sub)tree over `rows` fitted to gradient `g` and curvature `h`; each row's leaf
+    is added to its `margin`."""
     total_g, total_h = g[rows].sum(), h[rows].sum()
-    leaf = float(-RATE * total_g / (total_h + L2))
-    split = _best_split(rows, g, h, bins, offsets, total_g, total_h) if depth else None
+    split = _best_split(data, g, h, rows, total_g, total_h) if depth else None
     if split is None:
-        update[rows] = leaf
-        return round(leaf, 5), update
+        leaf = float(-RATE * total_g / (total_h + L2))
+        margin[rows] += leaf
+        return round(leaf, 5)
     j, k = split
-    left = bins[rows, j] <= k
-    low, low_update = _grow(rows[left], g, h, bins, offsets, cuts, names, depth - 1)
-    high, high_update = _grow(rows[~left], g, h, bins, offsets, cuts, names, depth - 1)
-    node = Split(names[j], round(float(cuts[j][k]), 6), low, high)
-    return node, update + low_update + high_update
+    low = data.bins[rows, j] <= k
+    return Split(
+        data.names[j],
+        round(float(data.cuts[j][k]), 6),
+        _grow(data, g, h, rows[low], depth - 1, margin),
+        _grow(data, g, h, rows[~low], depth - 1, margin),
+    )
 
 
 def _best_split(
-    rows: np.ndarray,
-    g: np.ndarray,
-    h: np.ndarray,
-    bins: np.ndarray,
-    offsets: np.ndarray,
-    total_g: float,
-    total_h: float,
+    data: _Binned, g: np.ndarray, h: np.ndarray, rows: np.ndarray, total_g: float, total_h: float
 ) -> tuple[int, int] | None:
     """The (feature, cut) that lowers the loss most, if any split does."""
     width = BINS + 1
-    flat = (bins[rows] + offsets).ravel()
+    offsets = data.offsets
+    flat = (data.bins[rows] + offsets).ravel()
     count = len(offsets) * width
     sum_g = np.bincount(flat, weights=np.repeat(g[rows], len(offsets)), minlength=count)
     sum_h = np.bincount(flat, weights=np.repeat(h[rows], len(offsets)), minlength=count)
