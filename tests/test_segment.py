@@ -128,6 +128,18 @@ def test_quoted_names_titles_and_labels_are_narration() -> None:
     assert _dialogue(text) == ["That's quite enough!"]
 
 
+def test_a_term_run_into_the_narrators_sentence_is_narration() -> None:
+    """Scare quotes and words someone uses begin in lower case, where speech begins a
+    sentence: `thought "provincial" to put`, `spoke of it as "handsome."`; a word said
+    right after its speech verb is still speech."""
+    text = (
+        'It was beginning to be thought "provincial" to dine early. He spoke of it as '
+        '"handsome." She pleaded that she was "a foreigner." The aunts said "No" to '
+        'everything.\n\nHe answered "yes" and left.\n'
+    )
+    assert _dialogue(text) == ["No", "yes"]
+
+
 def test_a_quote_that_calls_something_by_a_name_is_narration() -> None:
     text = (
         'He read a novel called "Middlemarch" on the train. She called him "child" in a '
@@ -155,6 +167,10 @@ def test_a_quote_that_calls_something_by_a_name_is_narration() -> None:
         'Some others said, "I did not think it of him."',
         '"Any doubt?" almost shrieked the rest.',
         'He was wont to say that "now his sister was up in the world."',
+        'He felt like answering: "I was, till I saw you again."',
+        'It was on the tip of his tongue to reply: "Don\'t be seen with him."',
+        'It was on his lips to exclaim: "My poor child!"',
+        'How could he say: "Yes, if what your husband hints is true"?',
     ],
 )
 def test_imagined_written_and_chorus_lines_are_narration(text: str) -> None:

@@ -53,6 +53,7 @@ _SPEECH_VERB_REACH: Final = 4
 """How many words before a quote a speech verb may stand (`said to herself "..."`)."""
 _CALL_OUT: Final = frozenset({"out", "back", "up", "after", "across", "down", "over", "to"})
 """Words after "called" that make it a call ("called out", "called after him")."""
+_NAMING_VERBS: Final = frozenset({"think", "call"})
 _MENTION_MAX_WORDS: Final = 6
 """Titles, labels and scare quotes are short; a longer quote run into a sentence is speech."""
 _UNSPOKEN: Final = re.compile(
@@ -64,11 +65,15 @@ _UNSPOKEN: Final = re.compile(
     r"|(?:might|would|could|should|must)\s+have\s+(?:said|quoted|asked|answered|replied)"
     r"|(?:nearly|almost|never)\s+(?:\w+\s+){0,3}?(?:said|saying|asked|answered)"
     r"|(?:he|she|they|I)\s+meant|(?:seemed|appeared)\s+to\s+say"
+    r"|felt\s+like\s+\w+ing(?:\s+(?:back|out))?"
+    r"|(?:tip\s+of\s+(?:his|her|my|their)\s+tongue|on\s+(?:his|her|my|their)\s+lips)\s+to\s+\w+"
+    r"|how\s+could\s+(?:he|she|I|they|we)\s+(?:say|tell|ask|answer)"
     r"|\b(?:say|says|said|saying|declare|declared|declaring|remark|remarked)\s+that)\W*$",
     re.IGNORECASE,
 )
 """What comes before imagined or reported speech: `as much as to say, "..."`, `She nearly
-said, "..."`, `saying that "..."`."""
+said, "..."`, `saying that "..."`, `He felt like answering: "..."`, `It was on the tip of
+his tongue to reply: "..."`."""
 _WRITTEN: Final = re.compile(
     r"(?:\b(?:it|which|that|this|document|letter|note|telegram|message)\s+(?:read|reads|ran|runs)"
     r"\s*[:,]?"
@@ -241,6 +246,11 @@ def _is_mention(text: str, start: int, quote: Quote) -> bool:
     for stop in ".,;:!?()\u2014\u2013" + QUOTE_MARKS:
         clause_start = max(clause_start, text.rfind(stop, clause_start, cursor) + 1)
     words = _WORDS.findall(text, clause_start, cursor)[-_SPEECH_VERB_REACH:]
+    short = len(_WORDS.findall(text, quote.open_mark, quote.end)) <= _MENTION_MAX_WORDS
+    if short and _lower_case(text, quote) and not (words and _says(words[-1])):
+        # `thought "provincial" to put`, `spoke of it as "handsome."`: what is said begins
+        # a sentence; a term someone uses, run into the narrator's own, does not.
+        return True
     spoken = [
         k for k, word in enumerate(words)
         if lemma(word) in SPEECH_VERBS or word.lower() in SPEECH_NOUNS
@@ -249,7 +259,19 @@ def _is_mention(text: str, start: int, quote: Quote) -> bool:
     plain = text[quote.open_mark + 1 : quote.end].rstrip()[-1:] not in "!?"
     if spoken and not (plain and _names(words[spoken[-1] :])):
         return False
-    return len(_WORDS.findall(text, quote.open_mark, quote.end)) <= _MENTION_MAX_WORDS
+    return short
+
+
+def _lower_case(text: str, quote: Quote) -> bool:
+    """Whether a quote's words begin with a small letter."""
+    first = _WORDS.search(text, quote.open_mark, quote.end)
+    return first is not None and first.group()[0].islower()
+
+
+def _says(word: str) -> bool:
+    """Whether a word just before a quote says it (`answered "yes"`), rather than thinks
+    or calls it something (`thought "provincial"`)."""
+    return lemma(word) in SPEECH_VERBS - _NAMING_VERBS
 
 
 def _names(words: list[str]) -> bool:
