@@ -13,10 +13,11 @@ import pytest
 from narrator.attribute import attribute, unlisted_names
 from narrator.attribute.features import Evidence
 from narrator.attribute.names import NameIndex
+from narrator.attribute.ranker import link
 from narrator.attribute.sieve import Sieve
 from narrator.config import load_config
 from narrator.model import Character
-from narrator.text.english import lemma
+from narrator.text.english import inner_verb_follows, lemma
 from narrator.text.ingest import chapter_from_text, ingest
 from narrator.text.segment import segment
 
@@ -432,3 +433,80 @@ def test_who_acts_beside_a_quote_takes_part_in_the_conversation() -> None:
     )
     evidence, quote = _evidence(text, cast, "Good.")
     assert evidence.features(quote, "Adaeze Okafor").get("tagged_in_conversation") == 1.0
+
+
+def test_the_point_of_view_is_whose_thoughts_the_narration_tells() -> None:
+    """Close third person: the scene is seen from inside Nora ("Nora wanted", "she
+    didn't know"), though Theo is named as often; in a first-person story, from the
+    narrator's, so no one else is its point of view."""
+    cast = (Character("Nora", (), "female"), Character("Theo", (), "male"))
+    text = (
+        "Theo dropped into the seat across from Nora. Theo stole a fry. Theo grinned.\n\n"
+        "Nora wanted to crawl under the table. She didn't know what to say.\n\n"
+        '"Hi," Theo said.\n\n"Hi."\n'
+    )
+    evidence, quote = _evidence(text, cast, "Hi.")
+    assert evidence.scenes.at(evidence.sieve.segments[quote].paragraph).pov == "Nora"
+    assert evidence.features(quote, "Nora").get("scene_pov") == 1.0
+    assert "scene_pov" not in evidence.features(quote, "Theo")
+    first_person = (
+        "Nora came in. I got up. I was tired and my head ached. Nora wanted to leave. Nora "
+        'knew it was late.\n\n"Hello, Jake," said Nora.\n\n"Hello," I said.\n\n'
+        '"Where were you, Jake?"\n\n"Out," I said.\n\n"Tired?"\n'
+    )
+    cast_with_me = (*cast, Character("Jake", (), "male"))
+    evidence, quote = _first_person_evidence(first_person, cast_with_me, "Tired?")
+    assert evidence.scenes.at(evidence.sieve.segments[quote].paragraph).pov is None
+
+
+def test_whose_thoughts_end_the_narration_before_a_quote_is_told() -> None:
+    """`Nora wanted to crawl under her tray.` then `"Why me?"`: the quote's candidate
+    Nora is the one the narration ended on, from inside."""
+    cast = (Character("Nora", (), "female"), Character("Theo", (), "male"))
+    text = (
+        '"He\'ll talk to Nora," Theo said.\n\n'
+        "Theo looked at her. Nora wanted to crawl under her tray.\n\n"
+        '"Why me?"\n'
+    )
+    evidence, quote = _evidence(text, cast, "Why me")
+    nora, theo = evidence.features(quote, "Nora"), evidence.features(quote, "Theo")
+    assert (
+        nora.get("previous_paragraph_ends_with"),
+        nora.get("previous_paragraph_ends_inside"),
+    ) == (1.0, 1.0)
+    assert "previous_paragraph_ends_with" not in theo
+
+
+def test_talk_among_three_is_a_group_and_between_two_is_not() -> None:
+    """Two talking, then a third who is called by name and tagged: the turns near the
+    third's are talk in a group, where the one before answers less surely; the first
+    exchange, far from them, is not."""
+    cast = (
+        Character("Nora", (), "female"),
+        Character("Theo", (), "male"),
+        Character("Priya", ("Pri",), "female"),
+    )
+    pair = "".join(f'"Line {n}?" Theo said.\n\n"Answer {n}."\n\n' for n in range(10))
+    text = pair + '"Pri, is that you?" Nora said.\n\n"It is," Priya said.\n\n"Hello."\n'
+    evidence, quote = _evidence(text, cast, "Hello.")
+    people = evidence.people
+    last = evidence.sieve.turn_of[quote]
+    assert people.group(last) == 3
+    assert people.group(0) == 1
+    assert link(evidence, last - 1, last).endswith(" in a group")
+    assert not link(evidence, 0, 1).endswith(" in a group")
+
+
+@pytest.mark.parametrize(
+    ("after", "inner"),
+    [
+        (["wanted", "to", "crawl"], True),
+        (["didn't", "know"], True),
+        (["suddenly", "realised", "it"], True),
+        (["could", "see", "the"], True),
+        (["walked", "to", "the"], False),
+        (["said", "she", "knew"], False),
+    ],
+)
+def test_verbs_of_thought_feeling_and_perception(after: list[str], inner: bool) -> None:
+    assert inner_verb_follows(after) is inner

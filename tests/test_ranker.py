@@ -11,7 +11,7 @@ import pytest
 
 from narrator.attribute.chain import Step, best_path, marginals, transition
 from narrator.attribute.confidence import ConfidenceModel
-from narrator.attribute.ranker import WEIGHTS_FILE, Model, shipped_model
+from narrator.attribute.ranker import SEAMS, WEIGHTS_FILE, Model, shipped_model
 from narrator.attribute.trees import Split, log_odds
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
@@ -57,6 +57,16 @@ def test_the_one_called_by_name_answers_even_out_of_turn() -> None:
     called = [frozenset[str](), frozenset[str](), frozenset({"Sam"})]
     assert _viterbi(options, local, model, called) == ["Lena", "Dev", "Sam"]
     assert _viterbi(options, local, model) == ["Lena", "Dev", "Lena"]
+
+
+def test_the_second_turn_of_a_conversation_has_its_own_weight_for_resuming() -> None:
+    """`"Hello?" he whispers.` - `"Meredith here."`: no one spoke before him, so resuming
+    is weighed as the second turn's own (anyone else would be new, not answering)."""
+    t = {"repeat:tagged": 1.7, "alternate:tagged": 4.0, "repeat:tagged second": -0.7}
+    assert transition(t, None, "Alex", "Alex", "tagged") == -0.7
+    assert transition(t, "Meredith", "Alex", "Alex", "tagged") == 1.7
+    assert transition(t, None, "Alex", "Meredith", "tagged") == 0.0
+    assert transition(t, "Meredith", "Alex", "Meredith", "tagged") == 4.0
 
 
 def _exchange(turns: int, closing: str) -> list[Step]:
@@ -161,3 +171,14 @@ def test_shipped_weights_are_there_and_sensible() -> None:
     assert model.transitions["repeat:adjacent"] < model.transitions["repeat:apart"]
     # Someone called by name in the turn before is likelier than someone new to answer.
     assert model.transitions["answer"] > 0.0
+    # Resuming at a conversation's second turn is weighed against anyone else answering,
+    # not against one who spoke before: it is the less likely.
+    assert model.transitions["repeat:tagged second"] < model.transitions["repeat:tagged"]
+    # In a group the one before answers, but less surely than between two.
+    for seam in SEAMS:
+        grouped = model.transitions[f"alternate:{seam} in a group"]
+        assert 0.0 < grouped < model.transitions[f"alternate:{seam}"]
+    # The one whose thoughts the narration just told speaks next; a "she said" is
+    # likelier the point-of-view character's.
+    assert model.local["previous_paragraph_ends_with"] > 0.0
+    assert model.local["tag_pronoun_pov"] > 0.0

@@ -266,12 +266,15 @@ def transition_shares(novels: list[Novel]) -> dict[str, tuple[float, float]]:
         for k in range(1, len(sieve.turns)):
             if sieve.turns[k].conversation != sieve.turns[k - 1].conversation:
                 continue
-            how = link(sieve, k - 1, k)
+            how = link(novel.evidence, k - 1, k)
             b, c = speaker(k - 1), speaker(k)
             if b is None or c is None:
                 continue
             counts[f"{how} turns"] += 1
             counts[f"{how} repeat"] += c == b
+            if k < 2 or sieve.turns[k - 2].conversation != sieve.turns[k].conversation:
+                counts[f"{how} second turns"] += 1
+                counts[f"{how} second repeat"] += c == b
             called = sieve.turns[k - 1].addressed - {b}
             if called:
                 counts["answer turns"] += 1
@@ -288,6 +291,11 @@ def transition_shares(novels: list[Novel]) -> dict[str, tuple[float, float]]:
         )
         for how in LINKS
     }
+    # The second turn of a conversation: no one spoke before the last, so any other
+    # speaker is new (no share answers).
+    for how in LINKS:
+        repeat = (counts[f"{how} second repeat"] + 1) / (counts[f"{how} second turns"] + 2)
+        shares[f"{how} second"] = (repeat, 0.0)
     answer = (counts["answer hits"] + 1) / (counts["answer turns"] + 2)
     shares["answer"] = (answer, answer)
     return shares
@@ -312,9 +320,10 @@ def transition_weights(
         weights[f"repeat:{how}"] = round(
             scale * (math.log(repeat) - math.log((1 - repeat) * (1 - alternate) / others)), 4
         )
-        weights[f"alternate:{how}"] = round(
-            scale * (math.log(alternate) - math.log((1 - alternate) / others)), 4
-        )
+        if alternate:
+            weights[f"alternate:{how}"] = round(
+                scale * (math.log(alternate) - math.log((1 - alternate) / others)), 4
+            )
     return weights
 
 

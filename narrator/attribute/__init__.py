@@ -1,7 +1,8 @@
 """Attribute a speaker to every quotation: a rule sieve, then a learned ranker.
 
 0. The cast's names are indexed (`names.py`), who is present in each scene followed
-   (`scene.py`) and a first-person narrator found (`first_person.py`).
+   (`scene.py`, with its point-of-view character) and a first-person narrator found
+   (`first_person.py`).
 1. The sieve (`sieve.py`, with `speech_tags.py` reading speech tags) tries, most certain first:
    continuation of last paragraph's open quote; name tags (`"...," Izzie says`, `said
    the horrified Mrs. Rachel`, `Robert Cohn said:`); "I said" in first-person stories
@@ -14,11 +15,12 @@
 2. The ranker (`ranker.py`) scores each quote's candidates with a conditional logit over
    the sieve's evidence (`features.py`: an untagged quote's candidates are those already
    in the scene and not gone from it; the sieve's own turn-taking guesses are not
-   evidence) and decodes each conversation's turns together (second-order Viterbi:
-   speakers alternate, and one called by name in the turn before answers); strong
-   explicit verdicts stay as anchors. Its weights are learned from the PDNC dev novels by
-   tools/train_attribution.py, which also fits the confidence model (`confidence.py`)
-   that marks a quote doubtful.
+   evidence; who takes part in a conversation is `participants.py`) and decodes each
+   conversation's turns together (second-order Viterbi, `chain.py`: speakers alternate,
+   less surely in a group of three or more, and one called by name in the turn before
+   answers); strong explicit verdicts stay as anchors. Its weights are learned from the
+   PDNC dev novels by tools/train_attribution.py, which also fits the confidence model
+   (`confidence.py`) that marks a quote doubtful.
    `narrator init` finds a cast with `discover.py` (names), `name_forms.py` (which forms
    are one person, and their sex) and `epithets.py` (speakers known by a description).
 3. The user's corrections (`<chapter>.speakers.yaml`) are fixed before decoding, so the

@@ -57,11 +57,14 @@ def transition(
 ) -> float:
     """The weight of `c` speaking after `a` then `b`, the turns `link`ed as they are: the
     same speaker resuming, the one before answering, one `called` by name in the turn
-    before answering ("Break a leg, Sam." - "You too, Dev."), or someone new (0)."""
+    before answering ("Break a leg, Sam." - "You too, Dev."), or someone new (0). When no
+    one is known to have spoken before `b` (the second turn of a conversation), resuming
+    has its own weight: there, anyone else is the one who answers."""
     if b is None:
         return 0.0
     if c == b:
-        return t.get(f"repeat:{link}", t.get("repeat", 0.0))
+        repeat = t.get(f"repeat:{link}", t.get("repeat", 0.0))
+        return t.get(f"repeat:{link} second", repeat) if a is None else repeat
     alternate = t.get(f"alternate:{link}", t.get("alternate", 0.0)) if c == a else 0.0
     if c in called:
         return max(t.get("answer", 0.0), alternate)

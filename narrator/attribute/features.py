@@ -16,6 +16,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Final
 
 from narrator.attribute.cues import announces, names_self
+from narrator.attribute.participants import Participants
 from narrator.attribute.reading import pronoun_paragraphs
 from narrator.attribute.scene import Scenes, by_recency
 from narrator.attribute.sieve import NEAR
@@ -24,6 +25,7 @@ from narrator.model import UNKNOWN
 if TYPE_CHECKING:
     from narrator.attribute.names import Mention
     from narrator.attribute.sieve import Sieve
+    from narrator.model import Gender
 
 _WINDOW_TURNS: Final = 6
 _WINDOW_PARAGRAPHS: Final = 30
@@ -38,13 +40,6 @@ _SCENE_MENTIONS: Final = 3
 _YOUNG: Final = ("maiden", "youth")  # standings not called sir or ma'am
 _GENDERED: Final = ("pronoun", "description")
 """Tags whose gender rules out candidates of the other sex (`she said`, `said the old man`)."""
-_TAG_RULES: Final = frozenset(
-    {"name-tag", "first-person-tag", "pronoun-tag", "self-identification", "continuation"}
-)
-_NAMING_RULES: Final = _TAG_RULES - {"pronoun-tag"}
-_TAKING_PART: Final = _NAMING_RULES | {"actor-before", "actor-after"}
-"""Verdicts that show someone taking part in a conversation: tags that name them, beats."""
-"""Tags that name their speaker; a pronoun tag's speaker is the sieve's guess."""
 _FROM_NEIGHBOURS: Final = frozenset({"turn-taking", "fallback"})
 """Sieve rules that guess from the neighbouring turns; decoding does that better."""
 _GUESSED: Final = _FROM_NEIGHBOURS | {"pronoun-tag"}
@@ -78,30 +73,8 @@ class Evidence:
             self.paragraph_of_mention.setdefault(mention.character, []).append(mention.paragraph)
             if mention.subject:
                 self.subject_starts.setdefault(mention.character, []).append(mention.start)
-        # Who a conversation's confident tags show taking part, before or after any quote.
-        self.participants: dict[int, Counter[str]] = {}
-        self.addressed_in: dict[int, Counter[str]] = {}
-        for turn in sieve.turns:
-            people = self.participants.setdefault(turn.conversation, Counter())
-            # (and who acts beside a turn's quotes: `"Hm." Mrs. Okafor checked her clipboard.`)
-            for v in [*(sieve.verdicts.get(i) for i in turn.quotes), turn.actor]:
-                if v is not None and v.rule in _TAKING_PART and v.confidence >= 0.7:
-                    people[v.speaker] += 1
-            self.addressed_in.setdefault(turn.conversation, Counter()).update(turn.addressed)
+        self.people = Participants(sieve)
         self.scenes = Scenes(sieve.segments, sieve.mentions, sieve.me)
-        # Who the dialogue of each turn's scene has shown before it: tagged speakers and
-        # those addressed.
-        self._spoken_before: list[frozenset[str]] = []
-        shown: set[str] = set()
-        for k, turn in enumerate(sieve.turns):
-            if k and turn.scene != sieve.turns[k - 1].scene:
-                shown = set()
-            self._spoken_before.append(frozenset(shown))
-            shown |= turn.addressed
-            for q in turn.quotes:
-                verdict = sieve.verdicts.get(q)
-                if verdict is not None and verdict.rule in _NAMING_RULES:
-                    shown.add(verdict.speaker)
         self._inside: dict[int, list[Mention]] = {}
         self.mention_starts = [m.start for m in sieve.mentions]
         self._recent: dict[int, tuple[list[str], list[str], list[str]]] = {}
@@ -112,6 +85,13 @@ class Evidence:
                 (mention.start, mention.character, mention.subject)
             )
         self.opens_with_pronoun = pronoun_paragraphs(sieve.segments)
+        spoken = {seg.paragraph for seg in sieve.segments if seg.kind == "dialogue"}
+        self.last_subject: dict[int, Mention] = {
+            mention.paragraph: mention
+            for mention in sieve.mentions
+            if mention.subject and mention.paragraph not in spoken
+        }
+        """The last subject of each paragraph of narration alone."""
 
     def _near(self, paragraph: int, start: int) -> list[tuple[int, str, bool]]:
         """The paragraph's mentions within `NEAR` characters of `start` (all of them in
@@ -181,7 +161,7 @@ class Evidence:
         present.update(name for start, name, _ in here if start < seg.start)
         k = sieve.turn_of.get(i)
         if k is not None:
-            present |= self._spoken_before[k] | sieve.turns[k].addressed
+            present |= self.people.shown_before[k] | sieve.turns[k].addressed
             present.discard(UNKNOWN)
         verdict = sieve.verdicts.get(i)
         if verdict is not None and verdict.rule not in _FROM_NEIGHBOURS:
@@ -255,13 +235,13 @@ class Evidence:
                     f[f"honoured{offset:+d}" if fits else f"honoured{offset:+d}_other"] = 1.0
                     if fits and standing is not None:
                         f[f"honoured{offset:+d}_elder"] = 1.0  # a Mrs., a colonel
-            people = self.participants.get(turn.conversation, Counter())
+            people = self.people.tagged.get(turn.conversation, Counter())
             if people[name]:
                 f["tagged_in_conversation"] = 1.0
                 f["log_tagged_in_conversation"] = math.log1p(people[name])
                 if len(people) <= 2:
                     f["one_of_two_tagged"] = 1.0
-            if self.addressed_in.get(turn.conversation, Counter())[name]:
+            if self.people.addressed.get(turn.conversation, Counter())[name]:
                 f["addressed_in_conversation"] = 1.0
             if turn.actor is not None and turn.actor.speaker == name:
                 f[f"actor={turn.actor.rule}"] = 1.0
@@ -293,6 +273,12 @@ class Evidence:
             opener = self.opens_with_pronoun.get(seg.paragraph + offset)
             if opener is not None and self._only_fitting(i, opener) == name:
                 f[f"{label}_paragraph_opens_with_his_pronoun"] = 1.0
+        last = self.last_subject.get(seg.paragraph - 1)
+        if last is not None and last.character == name:
+            # "Nora wanted to crawl under her tray." - "Why me?"
+            f["previous_paragraph_ends_with"] = 1.0
+            if last.inner:
+                f["previous_paragraph_ends_inside"] = 1.0
         following = self.mentions_by_paragraph.get(seg.paragraph + 1, [])
         if following and following[0][1] == name and following[0][2]:
             f["next_paragraph_opens_with"] = 1.0  # often the listener reacting
@@ -346,6 +332,9 @@ class Evidence:
             f["scene_focus"] = 1.0
         if name in scene.gone:
             f["left_the_scene"] = 1.0
+        pov = scene.pov == name
+        if pov:
+            f["scene_pov"] = 1.0
         for tag in sieve.found_tags.get(i, []):
             prefix = "tag" if tag.speech else "action"
             if tag.kind == "pronoun" and tag.gender is not None and name != sieve.me:
@@ -356,6 +345,8 @@ class Evidence:
                     f[f"{prefix}_antecedent"] = 1.0
                 if focus and gender == tag.gender:
                     f[f"{prefix}_pronoun_focus"] = 1.0
+                if pov and gender == tag.gender:
+                    f[f"{prefix}_pronoun_pov"] = 1.0
                 if gender == tag.gender and self._only_fitting(i, tag.gender) == name:
                     f[f"{prefix}_only_fitting_participant"] = 1.0
             if tag.kind == "description":
@@ -372,20 +363,10 @@ class Evidence:
                     elif own is not None:
                         f["description_role_clashes"] = 1.0
 
-    def _only_fitting(self, i: int, gender: str) -> str | None:
-        """The one participant of quote i's conversation (tagged or addressed) of this
-        gender, if there is exactly one."""
+    def _only_fitting(self, i: int, gender: Gender) -> str | None:
+        """The one participant of quote i's conversation of this gender, if only one."""
         k = self.sieve.turn_of.get(i)
-        if k is None:
-            return None
-        conversation = self.sieve.turns[k].conversation
-        people = {
-            *self.participants.get(conversation, ()),
-            *self.addressed_in.get(conversation, ()),
-        }
-        people.discard(self.sieve.me or "")  # the narrator is "I", never "he"
-        fitting = [p for p in people if self.sieve.cast.gender.get(p) == gender]
-        return fitting[0] if len(fitting) == 1 else None
+        return None if k is None else self.people.only_fitting(k, gender)
 
     def _recency(self, i: int) -> tuple[list[str], list[str], list[str]]:
         """Characters by their latest narration mention before quote i (`by_recency`)."""

@@ -35,6 +35,10 @@ class Mention:
     """True when a he or she of this character's gender comes earlier in the name's
     clause ("he found himself riding with his dear Cyril"): that pronoun is someone else,
     and so, most likely, is the next "he said"."""
+    inner: bool = False
+    """True when the mention is the subject of a verb of thought, feeling or perception
+    ("Nora wanted to crawl under her tray", "she didn't know"): the narration sees from
+    inside this character."""
 
 
 def _spelling(name: str) -> str:

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Final
 from narrator.attribute.cues import departs
 from narrator.attribute.names import Mention
 from narrator.attribute.speech_tags import NOT_SUBJECT_BEFORE
-from narrator.text.english import PRONOUNS, is_verb_like, opening_pronoun, verb_follows
+from narrator.text.english import (
+    PRONOUNS,
+    inner_verb_follows,
+    is_verb_like,
+    opening_pronoun,
+    verb_follows,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -72,13 +78,14 @@ def read_mentions(
                     subject=True,
                     pronoun=True,
                     departs=departs(seg.text[words[0][0] + len(words[0][1]) :]),
+                    inner=inner_verb_follows([w for _, w in words[1:5]]),
                 )
             )
     for mention in cast.mentions(seg.text, seg.start):
         if not mention.shared:
             cast.seen(mention.character, mention.start)
         rest = seg.text[mention.end - seg.start :]
-        after = _WORD.findall(rest)[:3]
+        after = _WORD.findall(rest)[:4]
         sentence_start = mention.start == seg.start + words[0][0]
         possessive = rest.startswith(("'s", "\u2019s"))
         # `Mrs. Dashwood, attributing it to his mother, sat down`: a clause set off by
@@ -97,6 +104,7 @@ def read_mentions(
                 subject=subject,
                 departs=not possessive and departs(rest, subject=subject),
                 bound=not subject and _bound(before_text, cast.gender.get(mention.character)),
+                inner=not possessive and inner_verb_follows(after),
             )
         )
     return found

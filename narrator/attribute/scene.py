@@ -4,8 +4,10 @@ whose point of view it follows; and the antecedent a "he" or "she" in a tag poin
 Read from the sieve's mentions (names, and sentence-opening pronouns it resolved) in
 reading order, restarting at each scene break. A character only mentioned long ago, or
 in another scene, is not who "she said" means; the one acting in the sentences just
-before the quote usually is. In close third person the scene's most frequent subject is
-its point-of-view character, the likeliest "she" of a tag when no other woman is named.
+before the quote usually is. The scene's point-of-view character, in close third person,
+is the one whose thoughts, feelings and perceptions its narration reports ("Nora wanted
+to crawl under her tray"): the likeliest "she" of a tag (measured on the dev novels: +0.45
+to a tag's he or she that fits it). Its most frequent subject, its focus, is a weaker sign.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ class SceneSoFar:
     """The paragraph each was last mentioned in, within the scene."""
     gone: frozenset[str] = frozenset()
     """Those the narration has leave the scene, and not come back into it since."""
+    pov: str | None = None
+    """Whose thoughts and feelings the whole scene's narration reports, if one stands out:
+    its point-of-view character in close third person."""
 
     @property
     def focus(self) -> str | None:
@@ -62,6 +67,12 @@ class Scenes:
         for mention in mentions:
             by_paragraph.setdefault(mention.paragraph, []).append(mention)
         self._at: dict[int, SceneSoFar] = {}
+        inner: dict[int | None, Counter[str]] = {}
+        for mention in mentions:
+            if mention.inner and mention.character != me:
+                inner.setdefault(scene_of.get(mention.paragraph), Counter())[mention.character] += 1
+        # (A first-person story is seen from inside its narrator, whoever else it follows.)
+        pov = {} if me else {scene: _standing_out(counts) for scene, counts in inner.items()}
         counts: Counter[str] = Counter()
         subjects: Counter[str] = Counter()
         last: dict[str, int] = {}
@@ -73,7 +84,7 @@ class Scenes:
                 counts, subjects, last, gone = Counter(), Counter(), {}, set()
             if paragraph in wanted:
                 self._at[paragraph] = SceneSoFar(
-                    dict(counts), dict(subjects), dict(last), frozenset(gone)
+                    dict(counts), dict(subjects), dict(last), frozenset(gone), pov.get(scene)
                 )
             for mention in by_paragraph.get(paragraph, ()):
                 if mention.character == me:
@@ -116,6 +127,15 @@ class Scenes:
                 subject = mention.character
                 break
         return subject, any_mention
+
+
+def _standing_out(counts: Counter[str]) -> str | None:
+    """The one character whose inner life the narration reports at least twice, and more
+    often than anyone else's."""
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
 
 
 def by_recency(

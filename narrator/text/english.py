@@ -317,6 +317,37 @@ def verb_follows(words: Sequence[str]) -> bool:
     return 0 < skip < len(words) and is_verb_like(words[skip])
 
 
+INNER_VERBS: Final = frozenset(
+    """think thinks thought know knows knew feel feels felt wonder wonders wondered want
+    wants wanted wish wishes wished hope hopes hoped fear feared realise realised realize
+    realized notice noticed remember remembered recall recalled suppose supposed guess
+    guessed suspect suspected believe believed understand understood decide decided like
+    liked love loved hate hated see saw hear heard watch watched sense sensed imagine
+    imagined consider considered doubt doubted expect expected forget forgot long longed
+    dread dreaded regret regretted worry worried miss missed bother bothered look looked
+    glance glanced stare stared""".split()
+)
+"""Verbs of thought, feeling and perception: their subject is one the narration sees
+from inside."""
+_BEFORE_VERB: Final = frozenset(
+    """didn't did not never couldn't could can can't wouldn't would had hadn't was wasn't
+    still just only already suddenly""".split()
+)
+
+
+def inner_verb_follows(words: Sequence[str]) -> bool:
+    """Whether the words after a subject open with a verb of thought, feeling or
+    perception, past auxiliaries, negations and adverbs (`didn't know`, `suddenly
+    realised`, `could see`)."""
+    for word in words[:4]:
+        lowered = word.lower().replace("\u2019", "'")
+        if lowered in INNER_VERBS:
+            return True
+        if lowered not in _BEFORE_VERB and not lowered.endswith("ly"):
+            return False
+    return False
+
+
 _NEGATIONS: Final = frozenset("not never n't nor".split())
 
 
