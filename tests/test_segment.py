@@ -135,9 +135,12 @@ def test_a_term_run_into_the_narrators_sentence_is_narration() -> None:
     text = (
         'It was beginning to be thought "provincial" to dine early. He spoke of it as '
         '"handsome." She pleaded that she was "a foreigner." The aunts said "No" to '
-        'everything.\n\nHe answered "yes" and left.\n'
+        'everything.\n\nHe answered "yes" and left.\n\n"And what is the use of a book," '
+        'thought Alice "without pictures?"\n'
     )
-    assert _dialogue(text) == ["No", "yes"]
+    assert _dialogue(text) == [
+        "No", "yes", "And what is the use of a book,", "without pictures?"
+    ]  # fmt: skip
 
 
 def test_a_quote_that_calls_something_by_a_name_is_narration() -> None:

@@ -54,6 +54,7 @@ _SPEECH_VERB_REACH: Final = 4
 _CALL_OUT: Final = frozenset({"out", "back", "up", "after", "across", "down", "over", "to"})
 """Words after "called" that make it a call ("called out", "called after him")."""
 _NAMING_VERBS: Final = frozenset({"think", "call"})
+_SUBJECT_PRONOUNS: Final = frozenset({"he", "she", "they", "i", "we"})
 _MENTION_MAX_WORDS: Final = 6
 """Titles, labels and scare quotes are short; a longer quote run into a sentence is speech."""
 _UNSPOKEN: Final = re.compile(
@@ -249,8 +250,9 @@ def _is_mention(text: str, start: int, quote: Quote) -> bool:
     short = len(_WORDS.findall(text, quote.open_mark, quote.end)) <= _MENTION_MAX_WORDS
     if short and _lower_case(text, quote) and not (words and _says(words[-1])):
         # `thought "provincial" to put`, `spoke of it as "handsome."`: what is said begins
-        # a sentence; a term someone uses, run into the narrator's own, does not.
-        return True
+        # a sentence; a term someone uses, run into the narrator's own, does not. After a
+        # tag (`"...," thought Alice "without pictures?"`) it is the speech going on.
+        return not _after_a_tag(words)
     spoken = [
         k for k, word in enumerate(words)
         if lemma(word) in SPEECH_VERBS or word.lower() in SPEECH_NOUNS
@@ -260,6 +262,16 @@ def _is_mention(text: str, start: int, quote: Quote) -> bool:
     if spoken and not (plain and _names(words[spoken[-1] :])):
         return False
     return short
+
+
+def _after_a_tag(words: list[str]) -> bool:
+    """Whether the words before a quote end in a speech tag: a speech verb and its
+    speaker (`thought Alice`, `said he`)."""
+    verbs = [k for k, word in enumerate(words) if lemma(word) in SPEECH_VERBS]
+    speaker = words[verbs[-1] + 1 :] if verbs else []
+    return 0 < len(speaker) <= 3 and all(
+        word[0].isupper() or word.lower() in _SUBJECT_PRONOUNS for word in speaker
+    )
 
 
 def _lower_case(text: str, quote: Quote) -> bool:
