@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 from narrator.model import Chapter, Segment
 from narrator.text.ingest import chapter_from_text, ingest, is_scene_break, paragraph_spans
-from narrator.text.segment import QUOTE_MARKS, segment
+from narrator.text.segment import segment
+from narrator.text.speech import QUOTE_MARKS
 
 _MARKS = ['"', "\u201c", "\u201d", "'", "\u2018", "\u2019", "\u00ab", "\u00bb", "\u201e"]
 _WORDS = [

@@ -35,7 +35,7 @@ from narrator.errors import NarratorError
 from narrator.files import write_text
 from narrator.model import NARRATOR, UNKNOWN
 from narrator.publish.transcript import read_vtt
-from narrator.text.segment import QUOTE_MARKS
+from narrator.text.speech import QUOTE_MARKS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
