@@ -15,12 +15,12 @@ if TYPE_CHECKING:
     from narrator.attribute.sieve import Sieve
     from narrator.model import Gender
 
-TAG_RULES: Final = frozenset(
+_TAG_RULES: Final = frozenset(
     {"name-tag", "first-person-tag", "pronoun-tag", "self-identification", "continuation"}
 )
-NAMING_RULES: Final = TAG_RULES - {"pronoun-tag"}
+_NAMING_RULES: Final = _TAG_RULES - {"pronoun-tag"}
 """Tags that name their speaker; a pronoun tag's speaker is the sieve's guess."""
-_TAKING_PART: Final = NAMING_RULES | {
+_TAKING_PART: Final = _NAMING_RULES | {
     "actor-before",
     "actor-after",
     "caller-tag",
@@ -65,7 +65,7 @@ class Participants:
             shown |= turn.addressed
             for q in turn.quotes:
                 verdict = sieve.verdicts.get(q)
-                if verdict is not None and verdict.rule in NAMING_RULES:
+                if verdict is not None and verdict.rule in _NAMING_RULES:
                     shown.add(verdict.speaker)
 
     def group(self, k: int) -> int:

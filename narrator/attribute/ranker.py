@@ -122,7 +122,7 @@ dev novels), or with only a speech tag at the seam, or with narration at the sea
 or with a paragraph of narration between them (26-44%)."""
 LINKS: Final = (*SEAMS, *(f"{seam} in a group" for seam in SEAMS))
 """Each seam between two talking, or in a group, where the one before answers less surely
-(the dev novels' weight for it: 1.8 against 4.1 for adjacent turns)."""
+(the dev novels' weight for it: 2.2 against 4.6 for adjacent turns)."""
 GROUP: Final = 3
 """Turns whose stretch of conversation shows this many people taking part are talk in a
 group (measured, leave-one-novel-out: counting a whole conversation's people instead of a
