@@ -435,11 +435,15 @@ def test_who_acts_beside_a_quote_takes_part_in_the_conversation() -> None:
     assert evidence.features(quote, "Adaeze Okafor").get("tagged_in_conversation") == 1.0
 
 
+_NORA_AND_THEO = (Character("Nora", (), "female"), Character("Theo", (), "male"))
+"""A close-third-person scene's two: Nora, whose thoughts it tells, and Theo."""
+
+
 def test_the_point_of_view_is_whose_thoughts_the_narration_tells() -> None:
     """Close third person: the scene is seen from inside Nora ("Nora wanted", "she
     didn't know"), though Theo is named as often; in a first-person story, from the
     narrator's, so no one else is its point of view."""
-    cast = (Character("Nora", (), "female"), Character("Theo", (), "male"))
+    cast = _NORA_AND_THEO
     text = (
         "Theo dropped into the seat across from Nora. Theo stole a fry. Theo grinned.\n\n"
         "Nora wanted to crawl under the table. She didn't know what to say.\n\n"
@@ -462,7 +466,7 @@ def test_the_point_of_view_is_whose_thoughts_the_narration_tells() -> None:
 def test_whose_thoughts_end_the_narration_before_a_quote_is_told() -> None:
     """`Nora wanted to crawl under her tray.` then `"Why me?"`: the quote's candidate
     Nora is the one the narration ended on, from inside."""
-    cast = (Character("Nora", (), "female"), Character("Theo", (), "male"))
+    cast = _NORA_AND_THEO
     text = (
         '"He\'ll talk to Nora," Theo said.\n\n'
         "Theo looked at her. Nora wanted to crawl under her tray.\n\n"
@@ -481,11 +485,7 @@ def test_talk_among_three_is_a_group_and_between_two_is_not() -> None:
     """Two talking, then a third who is called by name and tagged: the turns near the
     third's are talk in a group, where the one before answers less surely; the first
     exchange, far from them, is not."""
-    cast = (
-        Character("Nora", (), "female"),
-        Character("Theo", (), "male"),
-        Character("Priya", ("Pri",), "female"),
-    )
+    cast = (*_NORA_AND_THEO, Character("Priya", ("Pri",), "female"))
     pair = "".join(f'"Line {n}?" Theo said.\n\n"Answer {n}."\n\n' for n in range(10))
     text = pair + '"Pri, is that you?" Nora said.\n\n"It is," Priya said.\n\n"Hello."\n'
     evidence, quote = _evidence(text, cast, "Hello.")
