@@ -117,3 +117,27 @@ def test_mixed_rate_clips_come_out_at_the_chapters_rate() -> None:
         cleaned = audio.clean(Clip(_tone(440, rate, 0.5), rate))
         assert cleaned.sample_rate == audio.SAMPLE_RATE
         assert abs(cleaned.duration_seconds - 0.5) < 0.02
+
+
+@pytest.mark.integration
+@requires_tool("ffmpeg")
+def test_a_voice_made_louder_measures_in_the_mp3_as_its_gain_was_measured(
+    tmp_path: Path,
+) -> None:
+    """Peaky speech lifted 12 dB (as Piper's voice is): the MP3 is as loud as `measure`
+    said that gain would make it, because its peaks reach the limiter instead of being
+    cut flat in 16 bits on the way."""
+    rate = audio.SAMPLE_RATE
+    t = np.arange(rate // 4) / rate
+    burst = np.sin(2 * np.pi * 180 * t) * np.exp(-t * 12)  # a syllable: loud onset, decay
+    speech = np.tile(np.concatenate([burst * 29_000, np.zeros(rate // 8)]), 16)
+    pcm = speech.astype("<i2").tobytes()
+    predicted = {g: audio.measure(pcm, gain_db=g).integrated_lufs for g in (0.0, 12.0)}
+    encoded = {}
+    for g in predicted:
+        destination = tmp_path / f"{g}.mp3"
+        encode_mp3(iter([audio.at_gain(pcm, g)]), destination)
+        encoded[g] = audio.measure(destination).integrated_lufs
+    # MP3 takes the same share of either (0.5 LU of these bare tones), so compare the rise.
+    rise = encoded[12.0] - encoded[0.0]
+    assert abs(rise - (predicted[12.0] - predicted[0.0])) <= 0.2, (encoded, predicted)

@@ -106,7 +106,7 @@ def assemble(
         for chunk, clip in zip(chunks, clips, strict=True):
             here = placement(chunk)
             gap = audio.silence(pause_ms(before, here))
-            samples = audio.gain(read_samples(clip), gains[chunk.voice])
+            samples = audio.at_gain(read_samples(clip), gains[chunk.voice])
             start = frames + len(gap) // 2
             frames = start + len(samples) // 2
             cues.append(

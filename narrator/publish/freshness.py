@@ -65,6 +65,7 @@ def audio_fingerprint(chunks: Sequence[Chunk], versions: Mapping[str, str]) -> s
             audio.MP3_LAME_QUALITY,
             audio.TARGET_LUFS,
             audio.LIMIT_DBFS,
+            audio.HEADROOM_DB,
             [dataclasses.astuple(chunk) for chunk in chunks],
         ]
     )
