@@ -4,6 +4,7 @@ stretches of speech in a paragraph that opens with one."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
@@ -200,11 +201,11 @@ def find_quotes(text: str, start: int, end: int, style: QuoteStyle = DOUBLE) -> 
     marks still to come show it is a quote within the quote.
     """
     marks = []
-    for index in range(start, end):
-        if text[index] in style.marks:
-            role = _role(text, index, start, end, style)
+    if style.marks:
+        for found in _marks_of(style.marks).finditer(text, start, end):
+            role = _role(text, found.start(), start, end, style)
             if role != "none":
-                marks.append((index, role))
+                marks.append((found.start(), role))
     quotes: list[Quote] = []
     opened: int | None = None
     depth = 0
@@ -229,6 +230,13 @@ def find_quotes(text: str, start: int, end: int, style: QuoteStyle = DOUBLE) -> 
     if opened is not None:
         quotes.append(Quote(opened, end, closed=False))
     return quotes
+
+
+@functools.cache
+def _marks_of(marks: str) -> re.Pattern[str]:
+    """A pattern for any one of `marks` (searched for, not looked at a character at a
+    time: that took two fifths of a novel's segmentation)."""
+    return re.compile(f"[{re.escape(marks)}]")
 
 
 _BEFORE_OPEN: Final = "([{<\u2014\u2013-/*_"
