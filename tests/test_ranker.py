@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from narrator.attribute.chain import Step, best_path, marginals, transition
+from narrator.attribute.chain import Step, best_path, marginals, moves, transition
 from narrator.attribute.confidence import ConfidenceModel
 from narrator.attribute.ranker import SEAMS, WEIGHTS_FILE, Model, shipped_model
 from narrator.attribute.trees import Split, log_odds
@@ -28,7 +28,7 @@ def _viterbi(
 ) -> list[str | None]:
     calls = called or [frozenset[str]()] * len(options)
     steps = [Step(o, s, "", c) for o, s, c in zip(options, local, calls, strict=True)]
-    return best_path(steps, model.transitions)
+    return best_path(moves(steps, model.transitions))
 
 
 def test_decoding_follows_alternation_between_anchors() -> None:
@@ -82,11 +82,11 @@ def test_marginals_doubt_an_exchange_whose_alternation_breaks_somewhere() -> Non
     is anyone's guess; with three untagged turns it holds, and every turn is sure. The best
     path is as definite in both."""
     t = {"repeat": -2.0, "alternate": 2.0}
-    clean = marginals(_exchange(3, "Alex"), t)
-    broken = marginals(_exchange(4, "Alex"), t)
+    clean = marginals(moves(_exchange(3, "Alex"), t))
+    broken = marginals(moves(_exchange(4, "Alex"), t))
     assert [max(m.values()) for m in clean[1:-1]] == pytest.approx([0.96] * 3, abs=0.04)
     assert all(max(m.values()) < 0.75 for m in broken[1:-1])
-    assert None not in best_path(_exchange(4, "Alex"), t)
+    assert None not in best_path(moves(_exchange(4, "Alex"), t))
 
 
 def test_marginals_are_the_share_of_every_path() -> None:
@@ -108,7 +108,7 @@ def test_marginals_are_the_share_of_every_path() -> None:
         for n, c in enumerate(path):
             if c is not None:
                 weight[n, c] = weight.get((n, c), 0.0) + math.exp(total)
-    found = marginals(steps, t)
+    found = marginals(moves(steps, t))
     assert found[2] == {}
     for n, step in enumerate(steps):
         whole = sum(weight.get((n, c), 0.0) for c in step.names)

@@ -2,11 +2,12 @@
 how speakers follow one another (the last one resuming, the one before answering, one
 called by name answering, or someone new).
 
-`best_path` is the most likely speakers of all the turns together (a second-order
-Viterbi). `marginals` is, for each turn, the probability of each speaker summed over
-every path (forward-backward over the same chain): how sure a turn is when the exchange
-could be read another way. In a long untagged exchange one break in the alternation
-flips every turn after it; the best path alone looks just as sure of each of them.
+`moves` lays the chain out once. `best_path` is the most likely speakers of all the turns
+together (a second-order Viterbi). `marginals` is, for each turn, the probability of
+each speaker summed over every path (forward-backward over the same chain): how sure a
+turn is when the exchange could be read another way. In a long untagged exchange one
+break in the alternation flips every turn after it; the best path alone looks just as
+sure of each of them.
 """
 
 from __future__ import annotations
@@ -47,6 +48,26 @@ class Decision(NamedTuple):
     """How many people speak in the conversation, as decoded."""
 
 
+class _Weights(NamedTuple):
+    """The transition weights of one kind of link (`transition`)."""
+
+    repeat: float
+    second: float
+    """The last speaker resuming at the second turn of a conversation."""
+    alternate: float
+    answer: float
+
+
+def _weights(t: Mapping[str, float], link: str) -> _Weights:
+    repeat = t.get(f"repeat:{link}", t.get("repeat", 0.0))
+    return _Weights(
+        repeat,
+        t.get(f"repeat:{link} second", repeat),
+        t.get(f"alternate:{link}", t.get("alternate", 0.0)),
+        t.get("answer", 0.0),
+    )
+
+
 def transition(
     t: Mapping[str, float],
     a: str | None,
@@ -60,35 +81,53 @@ def transition(
     before answering ("Break a leg, Sam." - "You too, Dev."), or someone new (0). When no
     one is known to have spoken before `b` (the second turn of a conversation), resuming
     has its own weight: there, anyone else is the one who answers."""
+    return _transition(_weights(t, link), a, b, c, called)
+
+
+def _transition(w: _Weights, a: str | None, b: str | None, c: str, called: frozenset[str]) -> float:
     if b is None:
         return 0.0
     if c == b:
-        repeat = t.get(f"repeat:{link}", t.get("repeat", 0.0))
-        return t.get(f"repeat:{link} second", repeat) if a is None else repeat
-    alternate = t.get(f"alternate:{link}", t.get("alternate", 0.0)) if c == a else 0.0
-    if c in called:
-        return max(t.get("answer", 0.0), alternate)
-    return alternate
+        return w.second if a is None else w.repeat
+    alternate = w.alternate if c == a else 0.0
+    return max(w.answer, alternate) if c in called else alternate
 
 
-def _moves(t: Mapping[str, float], state: State, step: Step) -> Iterator[tuple[State, float]]:
+def _moves(w: _Weights, state: State, step: Step) -> Iterator[tuple[State, float]]:
     """From `state`, each next state and what it adds: the speaker's own evidence and
-    the transition to them."""
+    the transition to them (`w`: the weights of the step's link)."""
     a, b = state
     if not step.names:
         yield (b, None), 0.0
     for c in step.names:
-        yield (b, c), step.scores.get(c, 0.0) + transition(t, a, b, c, step.link, step.called)
+        yield (b, c), step.scores.get(c, 0.0) + _transition(w, a, b, c, step.called)
 
 
-def best_path(steps: list[Step], t: Mapping[str, float]) -> list[str | None]:
+Moves = list[dict[State, list[tuple[State, float]]]]
+"""For each turn, from each state that can come before it, the states it leads to and
+what each adds (found once, read by Viterbi forward and by forward-backward both ways)."""
+
+
+def moves(steps: list[Step], t: Mapping[str, float]) -> Moves:
+    """The chain of `steps` under transition weights `t`, as `Moves`."""
+    out: Moves = []
+    before: dict[State, None] = {(None, None): None}
+    for step in steps:
+        w = _weights(t, step.link)
+        here = {state: list(_moves(w, state, step)) for state in before}
+        out.append(here)
+        before = {following: None for options in here.values() for following, _ in options}
+    return out
+
+
+def best_path(chain: Moves) -> list[str | None]:
     """The most likely speaker of each turn, all turns taken together."""
     layers: list[dict[State, tuple[float, State]]] = []
     previous: dict[State, float] = {(None, None): 0.0}
-    for step in steps:
+    for here in chain:
         layer: dict[State, tuple[float, State]] = {}
         for state, value in previous.items():
-            for following, gain in _moves(t, state, step):
+            for following, gain in here[state]:
                 if following not in layer or value + gain > layer[following][0]:
                     layer[following] = (value + gain, state)
         layers.append(layer)
@@ -103,28 +142,24 @@ def best_path(steps: list[Step], t: Mapping[str, float]) -> list[str | None]:
     return path[::-1]
 
 
-def marginals(steps: list[Step], t: Mapping[str, float]) -> list[dict[str, float]]:
+def marginals(chain: Moves) -> list[dict[str, float]]:
     """Each turn's probability of each of its speakers, over every path."""
     forward: list[dict[State, float]] = []
     previous: dict[State, float] = {(None, None): 0.0}
-    for step in steps:
+    for here in chain:
         reached: dict[State, list[float]] = {}
         for state, value in previous.items():
-            for following, gain in _moves(t, state, step):
+            for following, gain in here[state]:
                 reached.setdefault(following, []).append(value + gain)
         previous = {state: _log_sum(values) for state, values in reached.items()}
         forward.append(previous)
-    backward: list[dict[State, float]] = [{} for _ in steps]
-    if steps:
+    backward: list[dict[State, float]] = [{} for _ in chain]
+    if chain:
         backward[-1] = dict.fromkeys(forward[-1], 0.0)
-    for n in range(len(steps) - 2, -1, -1):
+    for n in range(len(chain) - 2, -1, -1):
+        after = backward[n + 1]
         backward[n] = {
-            state: _log_sum(
-                [
-                    gain + backward[n + 1][following]
-                    for following, gain in _moves(t, state, steps[n + 1])
-                ]
-            )
+            state: _log_sum([gain + after[following] for following, gain in chain[n + 1][state]])
             for state in forward[n]
         }
     out: list[dict[str, float]] = []

@@ -77,7 +77,9 @@ class Evidence:
         self.scenes = Scenes(sieve.segments, sieve.mentions, sieve.me)
         self._inside: dict[int, list[Mention]] = {}
         self.mention_starts = [m.start for m in sieve.mentions]
-        self._recent: dict[int, tuple[list[str], list[str], list[str]]] = {}
+        self._narration: dict[int, dict[str, dict[str, float]]] = {}
+        self._ranked: dict[int, tuple[dict[str, str], ...]] = {}
+        self._antecedents: dict[tuple[int, Gender], tuple[str | None, str | None]] = {}
         self.mentions_by_paragraph: dict[int, list[tuple[int, str, bool]]] = {}
         self._starts_by_paragraph: dict[int, list[int]] = {}
         for mention in sieve.mentions:
@@ -235,13 +237,13 @@ class Evidence:
                     f[f"honoured{offset:+d}" if fits else f"honoured{offset:+d}_other"] = 1.0
                     if fits and standing is not None:
                         f[f"honoured{offset:+d}_elder"] = 1.0  # a Mrs., a colonel
-            people = self.people.tagged.get(turn.conversation, Counter())
+            people = self.people.tagged[turn.conversation]  # (every turn's is there)
             if people[name]:
                 f["tagged_in_conversation"] = 1.0
                 f["log_tagged_in_conversation"] = math.log1p(people[name])
                 if len(people) <= 2:
                     f["one_of_two_tagged"] = 1.0
-            if self.people.addressed.get(turn.conversation, Counter())[name]:
+            if self.people.addressed[turn.conversation][name]:
                 f["addressed_in_conversation"] = 1.0
             if turn.actor is not None and turn.actor.speaker == name:
                 f[f"actor={turn.actor.rule}"] = 1.0
@@ -256,32 +258,7 @@ class Evidence:
             f["announced_inside_quote"] = 1.0  # "It's Jane!": rarely Jane's own words
         elif inside and name not in (sieve.turns[k].addressed if k is not None else ()):
             f["named_inside_quote"] = 1.0
-        for start, character, subject in self._near(seg.paragraph, seg.start):
-            if character != name:
-                continue
-            where = "before" if start < seg.start else "after"
-            f[f"here_{where}"] = 1.0
-            if subject:
-                f[f"here_{where}_subject"] = 1.0
-        for _, character, subject in self.mentions_by_paragraph.get(seg.paragraph - 1, [])[-_EDGE:]:
-            if character == name:
-                f["previous_paragraph"] = 1.0
-                if subject:
-                    f["previous_paragraph_subject"] = 1.0
-        # "He held out his hand." before the quote: the one man of the conversation.
-        for offset, label in ((-1, "previous"), (1, "next")):
-            opener = self.opens_with_pronoun.get(seg.paragraph + offset)
-            if opener is not None and self._only_fitting(i, opener) == name:
-                f[f"{label}_paragraph_opens_with_his_pronoun"] = 1.0
-        last = self.last_subject.get(seg.paragraph - 1)
-        if last is not None and last.character == name:
-            # "Nora wanted to crawl under her tray." - "Why me?"
-            f["previous_paragraph_ends_with"] = 1.0
-            if last.inner:
-                f["previous_paragraph_ends_inside"] = 1.0
-        following = self.mentions_by_paragraph.get(seg.paragraph + 1, [])
-        if following and following[0][1] == name and following[0][2]:
-            f["next_paragraph_opens_with"] = 1.0  # often the listener reacting
+        f.update(self._around(i).get(name, ()))
         starts = self.by_character.get(name, [])
         at = bisect.bisect_left(starts, seg.start)
         if at:
@@ -290,21 +267,68 @@ class Evidence:
         else:
             f["never_mentioned_before"] = 1.0
         f["log_prior"] = math.log((self.prior.get(name, 0) + 1) / (self.total + 1))
-        recent, subjects, free = self._recency(i)
+        for ranks in self._ranks(i):
+            if name in ranks:
+                f[ranks[name]] = 1.0
+        return f
+
+    def _around(self, i: int) -> dict[str, dict[str, float]]:
+        """Quote i's features from the narration around it, by character (found once per
+        quote: they do not depend on which candidate is asked about)."""
+        if i in self._narration:
+            return self._narration[i]
+        seg = self.sieve.segments[i]
+        found: dict[str, dict[str, float]] = {}
+        for start, character, subject in self._near(seg.paragraph, seg.start):
+            where = "before" if start < seg.start else "after"
+            found.setdefault(character, {})[f"here_{where}"] = 1.0
+            if subject:
+                found[character][f"here_{where}_subject"] = 1.0
+        for _, character, subject in self.mentions_by_paragraph.get(seg.paragraph - 1, [])[-_EDGE:]:
+            found.setdefault(character, {})["previous_paragraph"] = 1.0
+            if subject:
+                found[character]["previous_paragraph_subject"] = 1.0
+        # "He held out his hand." before the quote: the one man of the conversation.
+        for offset, label in ((-1, "previous"), (1, "next")):
+            opener = self.opens_with_pronoun.get(seg.paragraph + offset)
+            only = self._only_fitting(i, opener) if opener is not None else None
+            if only is not None:
+                found.setdefault(only, {})[f"{label}_paragraph_opens_with_his_pronoun"] = 1.0
+        last = self.last_subject.get(seg.paragraph - 1)
+        if last is not None:
+            # "Nora wanted to crawl under her tray." - "Why me?"
+            found.setdefault(last.character, {})["previous_paragraph_ends_with"] = 1.0
+            if last.inner:
+                found[last.character]["previous_paragraph_ends_inside"] = 1.0
+        following = self.mentions_by_paragraph.get(seg.paragraph + 1, [])
+        if following and following[0][2]:  # often the listener reacting
+            found.setdefault(following[0][1], {})["next_paragraph_opens_with"] = 1.0
+        self._narration[i] = found
+        return found
+
+    def _ranks(self, i: int) -> tuple[dict[str, str], ...]:
+        """The rank features of quote i's most recently named characters: among all, and
+        among those who fit its tag's he or she (found once per quote)."""
+        if i in self._ranked:
+            return self._ranked[i]
+        sieve = self.sieve
+        start = sieve.segments[i].start
+        recent, subjects, free = by_recency(sieve.mentions, self.mention_starts, start, sieve.me)
         pronouns = {
             t.gender
             for t in sieve.found_tags.get(i, [])
             if t.kind in ("pronoun", "description") and t.gender is not None
         }
         said = pronouns | {"unknown"}
+        ranks: list[dict[str, str]] = []
         for label, order, among in (("mention", recent, free), ("subject", subjects, subjects)):
-            if name in order[:3]:
-                f[f"{label}_rank={order.index(name)}"] = 1.0
-            if pronouns and gender in said and name != sieve.me:
+            ranks.append({n: f"{label}_rank={r}" for r, n in enumerate(order[:3])})
+            if pronouns:
                 fitting = [n for n in among if sieve.cast.gender.get(n, "unknown") in said]
-                if name in fitting[:2]:
-                    f[f"fitting_{label}_rank={fitting.index(name)}"] = 1.0
-        return f
+                top = enumerate(fitting[:2])
+                ranks.append({n: f"fitting_{label}_rank={r}" for r, n in top if n != sieve.me})
+        self._ranked[i] = tuple(ranks)
+        return self._ranked[i]
 
     def _quote_mentions(self, i: int) -> list[Mention]:
         """The names inside quote i (found once per quote)."""
@@ -338,7 +362,7 @@ class Evidence:
         for tag in sieve.found_tags.get(i, []):
             prefix = "tag" if tag.speech else "action"
             if tag.kind == "pronoun" and tag.gender is not None and name != sieve.me:
-                subject, nearest = self.scenes.antecedents(seg, sieve.cast, tag.gender)
+                subject, nearest = self._antecedent(i, tag.gender)
                 if name == subject:
                     f[f"{prefix}_antecedent_subject"] = 1.0
                 if name == nearest:
@@ -351,7 +375,7 @@ class Evidence:
                     f[f"{prefix}_only_fitting_participant"] = 1.0
             if tag.kind == "description":
                 if tag.possessor is not None:
-                    owner, _ = self.scenes.antecedents(seg, sieve.cast, tag.possessor)
+                    owner, _ = self._antecedent(i, tag.possessor)
                     if name == owner:
                         f["description_is_possessor"] = 1.0
                     if owner is not None and name in sieve.cast.family.get(owner, ()):
@@ -368,12 +392,9 @@ class Evidence:
         k = self.sieve.turn_of.get(i)
         return None if k is None else self.people.only_fitting(k, gender)
 
-    def _recency(self, i: int) -> tuple[list[str], list[str], list[str]]:
-        """Characters by their latest narration mention before quote i (`by_recency`)."""
-        cached = self._recent.get(i)
-        if cached is None:
-            start = self.sieve.segments[i].start
-            cached = self._recent[i] = by_recency(
-                self.sieve.mentions, self.mention_starts, start, self.sieve.me
-            )
-        return cached
+    def _antecedent(self, i: int, gender: Gender) -> tuple[str | None, str | None]:
+        """What a he or she of `gender` in quote i's tag points back to (`Scenes`)."""
+        if (i, gender) not in self._antecedents:
+            seg, cast = self.sieve.segments[i], self.sieve.cast
+            self._antecedents[i, gender] = self.scenes.antecedents(seg, cast, gender)
+        return self._antecedents[i, gender]

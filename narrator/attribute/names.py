@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
 
 from narrator.text.english import RANKS, TITLES
@@ -185,6 +185,8 @@ class NameIndex:
             if self.described
             else None
         )
+        self._unshared: dict[str, tuple[int, tuple[Mention, ...]]] = {}
+        """Texts read before whose names name one character each, as found at an offset."""
         self.last_seen: dict[str, int] = {}
         """Where each character was last named unambiguously (offsets), for resolving a
         shared name form; the sieve notes mentions as it reads."""
@@ -205,6 +207,11 @@ class NameIndex:
         ignored, took seconds on a novel)."""
         if not self._longest:
             return []
+        if text in self._unshared:  # a quote is read for names three times over
+            was, kept = self._unshared[text]
+            return [
+                replace(m, start=m.start - was + offset, end=m.end - was + offset) for m in kept
+            ]
         found = []
         words = [(m.start(), m.end()) for m in _NAME_WORD.finditer(text)]
         k = 0
@@ -246,6 +253,8 @@ class NameIndex:
                 if owner is not None:
                     found.append(Mention(offset + m.start(), offset + m.end(), owner))
             found.sort(key=lambda mention: mention.start)
+        if not any(m.shared for m in found):  # (a shared form's owner depends on the moment)
+            self._unshared[text] = (offset, tuple(found))
         return found
 
     def owner(self, written: str) -> str:

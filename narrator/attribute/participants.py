@@ -48,6 +48,7 @@ class Participants:
         self.shown_before: list[frozenset[str]] = []
         """Who the dialogue of each turn's scene has shown before it: speakers its tags
         name, and those addressed."""
+        self._only: dict[tuple[int, Gender], str | None] = {}
         shown: set[str] = set()
         for k, turn in enumerate(sieve.turns):
             # (and who acts beside a turn's quotes: `"Hm." Mrs. Okafor checked her clipboard.`)
@@ -83,7 +84,9 @@ class Participants:
         """The one participant of turn k's conversation (tagged or addressed) of this
         gender, if there is exactly one."""
         conversation = self.sieve.turns[k].conversation
-        people = {*self.tagged.get(conversation, ()), *self.addressed.get(conversation, ())}
-        people.discard(self.sieve.me or "")  # the narrator is "I", never "he"
-        fitting = [p for p in people if self.sieve.cast.gender.get(p) == gender]
-        return fitting[0] if len(fitting) == 1 else None
+        if (conversation, gender) not in self._only:
+            people = {*self.tagged.get(conversation, ()), *self.addressed.get(conversation, ())}
+            people.discard(self.sieve.me or "")  # the narrator is "I", never "he"
+            fitting = [p for p in people if self.sieve.cast.gender.get(p) == gender]
+            self._only[conversation, gender] = fitting[0] if len(fitting) == 1 else None
+        return self._only[conversation, gender]

@@ -17,7 +17,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from narrator.attribute.chain import Decision, Step, best_path, conditional, marginals
+from narrator.attribute.chain import Decision, Step, best_path, conditional, marginals, moves
 from narrator.attribute.confidence import ConfidenceModel, decision_features
 from narrator.attribute.features import Evidence
 from narrator.attribute.trees import from_data, to_data
@@ -208,8 +208,8 @@ def decode(
             Step(names, local[q] if q is not None else {}, how, calls)
             for names, q, how, calls in zip(options, lead, links, called, strict=True)
         ]
-        path = best_path(steps, model.transitions)
-        posterior = marginals(steps, model.transitions)
+        chain = moves(steps, model.transitions)
+        path, posterior = best_path(chain), marginals(chain)
         speakers = len({name for name in path if name is not None})
         for n, k in enumerate(turns):
             speaker = path[n]

@@ -42,13 +42,8 @@ class SceneSoFar:
     pov: str | None = None
     """Whose thoughts and feelings the whole scene's narration reports, if one stands out:
     its point-of-view character in close third person."""
-
-    @property
-    def focus(self) -> str | None:
-        """The scene's point-of-view character so far: its most frequent subject."""
-        if not self.subjects:
-            return None
-        return max(self.subjects, key=lambda name: (self.subjects[name], self.last.get(name, -1)))
+    focus: str | None = None
+    """The scene's most frequent subject so far (the latest named of equals)."""
 
 
 _EMPTY: Final = SceneSoFar({}, {}, {})
@@ -83,8 +78,9 @@ class Scenes:
                 scene = scene_of.get(paragraph, scene)
                 counts, subjects, last, gone = Counter(), Counter(), {}, set()
             if paragraph in wanted:
+                focus = max(subjects, key=lambda n: (subjects[n], last.get(n, -1)), default=None)
                 self._at[paragraph] = SceneSoFar(
-                    dict(counts), dict(subjects), dict(last), frozenset(gone), pov.get(scene)
+                    dict(counts), dict(subjects), dict(last), frozenset(gone), pov.get(scene), focus
                 )
             for mention in by_paragraph.get(paragraph, ()):
                 if mention.character == me:
