@@ -209,6 +209,8 @@ class NameIndex:
             return []
         if text in self._unshared:  # a quote is read for names three times over
             was, kept = self._unshared[text]
+            if was == offset:
+                return list(kept)
             return [
                 replace(m, start=m.start - was + offset, end=m.end - was + offset) for m in kept
             ]
