@@ -88,6 +88,22 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session")
+def seed_mp3(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed chapter built with the natural voices of voices.yaml, once per test run
+    (publishing and verification both read it): its MP3, sidecars beside it, in `out/`
+    beside the clip cache."""
+    from narrator.build import build, chapters_to_build
+    from narrator.config import load_config
+    from narrator.model import BuildOptions
+
+    skip_without("espeak-ng", "ffmpeg")
+    folder = tmp_path_factory.mktemp("seed")
+    options = BuildOptions(out_dir=folder / "out", jobs=2, cache_dir=folder / "cache")
+    [result] = build(chapters_to_build([SEED]), load_config(ROOT / "voices.yaml"), options)
+    return result.output
+
+
+@pytest.fixture(scope="session")
 def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The tone project with its seed chapter built, once per test run."""
     from click.testing import CliRunner

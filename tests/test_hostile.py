@@ -552,7 +552,6 @@ def test_a_decompression_bomb_cover(book: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.slow
 def test_a_two_megabyte_paragraph(book: Path) -> None:
     words = ['"Hello,"', "Izzie", "said", "and", "Alex", "ran", "away.", "then", "she"]
     wall = " ".join(words[(n * 7) % len(words)] for n in range(380_000))
@@ -619,16 +618,32 @@ def test_sigterm_during_build_is_one_line_143_and_leaves_nothing(book: Path) -> 
     assert [c for c in children if _alive(c)] == []
 
 
+@pytest.fixture(scope="module")
+def long_book_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The long book built, once for the tests that stop `narrator book` (its build takes
+    half a minute or more)."""
+    root = tmp_path_factory.mktemp("long") / "project"
+    (root / "chapters").mkdir(parents=True)
+    (root / "voices.yaml").write_text(CAST, encoding="utf-8")
+    _long_book(root)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        patch.delenv("NARRATOR_CACHE", raising=False)
+        built(root)
+    return root
+
+
 @pytest.mark.slow
 @requires_tool("ffmpeg")
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["term", "kill"])
-@pytest.mark.slow
 def test_a_book_stopped_mid_encode_leaves_no_process_nor_temporary_file(
-    book: Path, how: signal.Signals
+    long_book_built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: signal.Signals
 ) -> None:
     """Fault injection: `narrator book` is stopped while ffmpeg encodes the M4B."""
-    _long_book(book)
-    built(book)
+    book = tmp_path / "project"
+    shutil.copytree(long_book_built, book)  # times kept: its chapter is up to date
+    monkeypatch.chdir(book)
+    monkeypatch.delenv("NARRATOR_CACHE", raising=False)
     process = subprocess.Popen(
         [sys.executable, "-m", "narrator", "book", "-q"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

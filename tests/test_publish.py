@@ -24,14 +24,6 @@ from .conftest import ROOT, SEED, requires_tool
 pytestmark = requires_tool("espeak-ng", "ffmpeg", "ffprobe")
 
 
-@pytest.fixture(scope="module")
-def seed_mp3(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("seed")
-    options = BuildOptions(out_dir=folder / "out", jobs=2, cache_dir=folder / "cache")
-    [result] = build(chapters_to_build([SEED]), load_config(ROOT / "voices.yaml"), options)
-    return result.output
-
-
 def _pcm(mp3: Path) -> bytes:
     return subprocess.run(
         ["ffmpeg", "-loglevel", "error", "-i", str(mp3), "-map", "0:a", "-f", "s16le",

@@ -123,9 +123,9 @@ def _project(tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch) -> Path
 @pytest.mark.slow
 @needs_whisper
 @requires_tool("espeak-ng", "ffmpeg")
-def test_verify_passes_the_seed_chapter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _project(tmp_path, SEED.read_text(encoding="utf-8"), monkeypatch)
-    result = CliRunner().invoke(main, ["verify", "chapters/chapter-01.txt"])
+def test_verify_passes_the_seed_chapter(seed_mp3: Path) -> None:
+    config, out = str(ROOT / "voices.yaml"), str(seed_mp3.parent)
+    result = CliRunner().invoke(main, ["verify", str(SEED), "--config", config, "--out", out])
     assert result.exit_code == 0, result.output
     summary = result.stdout.splitlines()[0]
     assert summary.endswith("every word spoken"), summary
