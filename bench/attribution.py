@@ -6,7 +6,8 @@
    fiction test chapters, scored by the shared scorer (bench/eval/score_attribution.py):
    accuracy over every gold quote (undetected ones count as wrong), by quote type,
    detection F1, and the wall time of the whole command (start-up included). The shipped
-   ranker is trained on the 14 novels, so their figures here are in-sample.
+   ranker is trained on the 14 novels, so their figures here are in-sample. Then Pride
+   and Prejudice's time against a reference run on the same machine (`speed`).
 2. Unless --quick: the figures for books narrator has not seen. Each novel is predicted
    by a ranker trained on the other thirteen (tools/train_attribution.py); the confidence
    of those predictions is scored the same way, each novel's by a confidence model
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -95,11 +97,49 @@ def left_out() -> None:
     training.main()
 
 
+NOVEL = EVAL / "pdnc-dev" / "pride-and-prejudice"
+REFERENCE = """
+import sys
+from collections import defaultdict
+import punkt
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+trained = punkt.load_model("english")
+params = PunktParameters()
+params.abbrev_types = set(trained.abbrev_types)
+params.sent_starters = set(trained.sent_starters)
+params.ortho_context = defaultdict(int, trained.ortho_context)
+text = open(sys.argv[1], encoding="utf-8").read()
+print(len(list(PunktSentenceTokenizer(params).span_tokenize(text))))
+"""
+"""The reference a novel's script is timed against: a fresh Python that imports nltk and
+splits the same text into sentences, the least any Python reading of the book costs."""
+
+
+def speed(repeat: int = 3) -> None:
+    """Pride and Prejudice's `narrator script --json`, and the reference on its text, run
+    alternately (medians): the ratio holds from one machine's speed to another's."""
+    script = [*narrator(), "script", str(NOVEL / "chapter.txt"), "--config",
+              str(NOVEL / "voices.yaml"), "--json"]  # fmt: skip
+    reference = [sys.executable, "-c", REFERENCE, str(NOVEL / "chapter.txt")]
+    times: dict[str, list[float]] = {"script": [], "reference": []}
+    for _ in range(repeat):
+        for label, command in (("script", script), ("reference", reference)):
+            started = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=True)
+            times[label].append(time.perf_counter() - started)
+    ours, bare = (statistics.median(times[k]) for k in ("script", "reference"))
+    print(
+        f"\nPride and Prejudice, narrator script --json: {ours:.2f} s; a bare nltk sentence "
+        f"split of its text: {bare:.2f} s; ratio {ours / bare:.2f}"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the leave-one-out part")
     args = parser.parse_args()
     in_product()
+    speed()
     if not args.quick:
         left_out()
     return 0
