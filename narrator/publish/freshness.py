@@ -66,6 +66,7 @@ def audio_fingerprint(chunks: Sequence[Chunk], versions: Mapping[str, str]) -> s
             audio.TARGET_LUFS,
             audio.LIMIT_DBFS,
             audio.HEADROOM_DB,
+            audio.ENCODER_LOSS_DB,
             [dataclasses.astuple(chunk) for chunk in chunks],
         ]
     )
