@@ -173,6 +173,9 @@ class NameIndex:
             if len(owners) == 1:
                 self.described.setdefault(rank, owners.pop())
         self._longest = max((len(key.split()) for key in forms), default=0)
+        self._openers = frozenset(key.split()[0] for key in forms if key) | RANKS
+        """The words a name form (or a rank) begins with: a capitalised word that is none
+        of them begins no name, so the runs from it are not looked up."""
         # "the detective" in the narration names the cast's The Detective (and "the count"
         # its one Count): a description the cast uses for a name, after "the".
         self._described_pattern = (
@@ -220,7 +223,8 @@ class NameIndex:
         while k < len(words):
             start = words[k][0]
             match = None
-            if text[start].isupper():
+            word = text[start : words[k][1]]
+            if text[start].isupper() and self._opens_a_name(word):
                 reach = k + 1
                 while (
                     reach < len(words)
@@ -258,6 +262,9 @@ class NameIndex:
         if not any(m.shared for m in found):  # (a shared form's owner depends on the moment)
             self._unshared[text] = (offset, tuple(found))
         return found
+
+    def _opens_a_name(self, word: str) -> bool:
+        return _key(word) in self._openers or _key(_trimmed_name(word)) in self._openers
 
     def owner(self, written: str) -> str:
         """The character a name form refers to, however it was wrapped ("Mr.\nBennet")."""
