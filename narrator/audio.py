@@ -139,24 +139,43 @@ def measure(
     With `gain_db`, of the PCM made that much louder and passed through the limiter every
     chapter is encoded with: what it will measure in the MP3.
     """
+    summary = _ebur128(pcm, sample_rate, gain_db, peak=True)
+    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    if peak is None:
+        raise NarratorError("ffmpeg could not measure loudness", "run with --verbose for details")
+    return Loudness(_integrated(summary), float(peak.group(1)))
+
+
+def integrated_lufs(pcm: bytes, sample_rate: int = SAMPLE_RATE, *, gain_db: float) -> float:
+    """`measure`'s integrated loudness alone, a quarter sooner (no true peak to find)."""
+    return _integrated(_ebur128(pcm, sample_rate, gain_db, peak=False))
+
+
+def _ebur128(pcm: bytes | Path, sample_rate: int, gain_db: float | None, *, peak: bool) -> str:
+    """The summary ffmpeg's ebur128 prints of `measure`'s input."""
     if isinstance(pcm, Path):
         source, data = ["-i", str(pcm)], None
     else:
         source = ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
         data = pcm
-    chain = "ebur128=peak=true"
+    chain = "ebur128=peak=true" if peak else "ebur128"
     if gain_db is not None:
         chain = f"volume={gain_db:.3f}dB,{_limiter(sample_rate)},{chain}"
     command = [ffmpeg(), "-hide_banner", "-nostdin", "-nostats", *source,
                "-af", chain, "-f", "null", "-"]  # fmt: skip
     done = run_child(command, data)
-    summary = done.stderr.decode("utf-8", "replace").rpartition("Summary:")[2]
-    integrated = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
-    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
-    if done.returncode != 0 or integrated is None or peak is None:
+    if done.returncode != 0:
         _LOGGER.debug("ffmpeg ebur128: %s", done.stderr.decode("utf-8", "replace"))
         raise NarratorError("ffmpeg could not measure loudness", "run with --verbose for details")
-    return Loudness(float(integrated.group(1)), float(peak.group(1)))
+    return done.stderr.decode("utf-8", "replace").rpartition("Summary:")[2]
+
+
+def _integrated(summary: str) -> float:
+    found = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
+    if found is None:
+        _LOGGER.debug("ffmpeg ebur128 summary: %s", summary)
+        raise NarratorError("ffmpeg could not measure loudness", "run with --verbose for details")
+    return float(found.group(1))
 
 
 def _limiter(sample_rate: int) -> str:

@@ -105,14 +105,14 @@ def _calibrate(pcm: bytes) -> float:
     other voices, ended 1.2-1.5 LU under the target on text outside `CALIBRATION`; at
     the converged gain, 0.2-0.4 LU under (the others within 0.6 LU either way)."""
     gain = audio.TARGET_LUFS - audio.measure(pcm).integrated_lufs
-    missing = audio.TARGET_LUFS - audio.measure(pcm, gain_db=gain).integrated_lufs
+    missing = audio.TARGET_LUFS - audio.integrated_lufs(pcm, gain_db=gain)
     slope = 1.0  # LU per dB: 1 where the limiter takes nothing
     for _ in range(_MEASUREMENTS - 2):
         if abs(missing) <= _WITHIN:
             break
         step = missing / slope
         gain += step
-        still = audio.TARGET_LUFS - audio.measure(pcm, gain_db=gain).integrated_lufs
+        still = audio.TARGET_LUFS - audio.integrated_lufs(pcm, gain_db=gain)
         # ebur128 reports to 0.1 LU: a slope from steps that small would be mostly noise.
         if abs(missing - still) >= 0.2:
             slope = min(1.0, max(0.1, (missing - still) / step))
