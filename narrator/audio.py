@@ -43,7 +43,7 @@ TARGET_LUFS: Final = -16.0
 TRUE_PEAK_DBTP: Final = -1.5
 """No chapter's true peak may exceed this."""
 LIMIT_DBFS: Final = -3.0
-"""The limiter's ceiling on samples; MP3 encoding adds up to ~1 dB of overshoot."""
+"""The limiter's ceiling, on true peaks (`_limiter`); MP3 encoding adds a little."""
 ENCODER_LOSS_DB: Final = 0.45
 """How much quieter LAME's MP3 decodes than the samples it was given: 0.45 dB on a steady
 tone at 64 and 128 kbit/s alike, 0.5 LU on every voice's speech (podcast engineers know
