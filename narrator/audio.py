@@ -142,13 +142,17 @@ def measure(
     summary = _ebur128(pcm, sample_rate, gain_db, peak=True)
     peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
     if peak is None:
-        raise NarratorError("ffmpeg could not measure loudness", "run with --verbose for details")
+        raise _cannot_measure()
     return Loudness(_integrated(summary), float(peak.group(1)))
 
 
 def integrated_lufs(pcm: bytes, sample_rate: int = SAMPLE_RATE, *, gain_db: float) -> float:
     """`measure`'s integrated loudness alone, a quarter sooner (no true peak to find)."""
     return _integrated(_ebur128(pcm, sample_rate, gain_db, peak=False))
+
+
+def _cannot_measure() -> NarratorError:
+    return NarratorError("ffmpeg could not measure loudness", "run with --verbose for details")
 
 
 def _ebur128(pcm: bytes | Path, sample_rate: int, gain_db: float | None, *, peak: bool) -> str:
@@ -166,7 +170,7 @@ def _ebur128(pcm: bytes | Path, sample_rate: int, gain_db: float | None, *, peak
     done = run_child(command, data)
     if done.returncode != 0:
         _LOGGER.debug("ffmpeg ebur128: %s", done.stderr.decode("utf-8", "replace"))
-        raise NarratorError("ffmpeg could not measure loudness", "run with --verbose for details")
+        raise _cannot_measure()
     return done.stderr.decode("utf-8", "replace").rpartition("Summary:")[2]
 
 
@@ -174,7 +178,7 @@ def _integrated(summary: str) -> float:
     found = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
     if found is None:
         _LOGGER.debug("ffmpeg ebur128 summary: %s", summary)
-        raise NarratorError("ffmpeg could not measure loudness", "run with --verbose for details")
+        raise _cannot_measure()
     return float(found.group(1))
 
 

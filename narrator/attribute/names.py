@@ -223,8 +223,7 @@ class NameIndex:
         while k < len(words):
             start = words[k][0]
             match = None
-            word = text[start : words[k][1]]
-            if text[start].isupper() and self._opens_a_name(word):
+            if text[start].isupper() and self._opens_a_name(text[start : words[k][1]]):
                 reach = k + 1
                 while (
                     reach < len(words)
