@@ -46,9 +46,9 @@ _WITHIN: Final = 0.1
 """How near the target a gain is found (ebur128 reports to 0.1 LU)."""
 _MEASUREMENTS: Final = 6
 """At most this many measurements a voice (the natural voices take 4 to 6)."""
-_METHOD: Final = 2
+_METHOD: Final = 3
 """How a gain is measured, in the key it is stored under: a gain measured another way
-(1: one refinement) is measured again."""
+(1: one refinement; 2: through a limiter at four times the rate) is measured again."""
 
 
 def voice_gains(
