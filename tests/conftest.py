@@ -133,8 +133,18 @@ def built_project(built_once: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     return copy
 
 
+SHARED_BUILDS = ("seed_mp3", "long_book_built")
+"""Fixtures that build for half a minute or more, for several tests."""
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test on a built chapter needs ffmpeg: it is an integration test too."""
+    """A test on a built chapter needs ffmpeg: it is an integration test too. The tests
+    that read one of `SHARED_BUILDS` run in the same pytest-xdist worker (the suite runs
+    `-n auto --dist loadgroup`), so that it is built once, not once per worker."""
     for item in items:
-        if "built_once" in getattr(item, "fixturenames", ()):
+        names = getattr(item, "fixturenames", ())
+        if "built_once" in names:
             item.add_marker(pytest.mark.integration)
+        for shared in SHARED_BUILDS:
+            if shared in names:
+                item.add_marker(pytest.mark.xdist_group(shared))
