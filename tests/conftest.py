@@ -137,6 +137,7 @@ SHARED_BUILDS = ("seed_mp3", "long_book_built")
 """Fixtures that build for half a minute or more, for several tests."""
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test on a built chapter needs ffmpeg: it is an integration test too. The tests
     that read one of `SHARED_BUILDS` run in the same pytest-xdist worker (the suite runs
