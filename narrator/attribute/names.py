@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
@@ -46,6 +47,7 @@ def _spelling(name: str) -> str:
     return r"\s+".join(re.escape(part) for part in name.split())
 
 
+@functools.lru_cache(maxsize=1 << 14)  # every capitalised word of a text is looked up
 def _key(written: str) -> str:
     """How a name form is looked up: case and spacing ignored ("McBryde" is "Mcbryde")."""
     return " ".join(written.replace("\u2019", "'").split()).casefold()
@@ -80,8 +82,7 @@ class NameIndex:
     before one ("Miss Quested" for Adela Quested). A form several characters share (a
     first name, a family name) is resolved to the one named most recently; so is a cast
     entry that is nothing but a word of other members' names, with no gender and no
-    aliases of its own (a family name listed on its own).
-    """
+    aliases of its own (a family name listed on its own)."""
 
     def __init__(self, characters: Sequence[Character]) -> None:
         self.gender: dict[str, Gender] = {c.name: c.gender for c in characters}
@@ -218,7 +219,7 @@ class NameIndex:
                 replace(m, start=m.start - was + offset, end=m.end - was + offset) for m in kept
             ]
         found = []
-        words = [(m.start(), m.end()) for m in _NAME_WORD.finditer(text)]
+        words = [m.span() for m in _NAME_WORD.finditer(text)]
         k = 0
         while k < len(words):
             start = words[k][0]
@@ -311,6 +312,7 @@ _NAME_WORD: Final = re.compile(r"(?<![\w'\u2019])[^\W\d_][\w'\u2019.-]*")
 _TRAILING: Final = re.compile(r"(?:['\u2019]s|['\u2019]|[.\-])$")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _trimmed_name(written: str) -> str:
     """A run of words without what may follow a name ("Aziz's" -> "Aziz", "Quested." ->
     "Quested"), a title's own full stop kept ("Mr.")."""
