@@ -177,7 +177,7 @@ def marginals(chain: Moves) -> list[dict[str, float]]:
 def _log_sum(values: list[float]) -> float:
     """log(sum(exp(v))) without overflow."""
     top = max(values)
-    return top + math.log(sum(math.exp(v - top) for v in values))
+    return top + math.log(sum([math.exp(v - top) for v in values]))
 
 
 def conditional(
@@ -191,14 +191,13 @@ def conditional(
 ) -> float:
     """How sure a quote's decoded speaker is, given the decoded neighbours."""
     totals = {}
+    w = [_weights(t, link) for link in links]
     for name, value in scores.items():
-        v = value + (
-            transition(t, before[0], before[1], name, links[0], called[0]) if before[1] else 0.0
-        )
+        v = value + (_transition(w[0], before[0], before[1], name, called[0]) if before[1] else 0.0)
         if after[0] is not None:
-            v += transition(t, before[1], name, after[0], links[1], called[1])
+            v += _transition(w[1], before[1], name, after[0], called[1])
             if after[1] is not None:
-                v += transition(t, name, after[0], after[1], links[2], called[2])
+                v += _transition(w[2], name, after[0], after[1], called[2])
         totals[name] = v
     top = max(totals.values())
     norm = sum(math.exp(v - top) for v in totals.values())

@@ -85,7 +85,7 @@ class Model:
 
 def score(weights: Mapping[str, float], features: Mapping[str, float]) -> float:
     """w . features."""
-    return sum(weights.get(name, 0.0) * value for name, value in features.items())
+    return sum([weights.get(name, 0.0) * value for name, value in features.items()])
 
 
 @functools.cache
