@@ -33,9 +33,10 @@ from narrator.voices.engines import ENGINES
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
-    from narrator.build import BuildResult, Script
+    from narrator.build import BuildResult
     from narrator.commands.verify import Report
     from narrator.model import Config, Segment
+    from narrator.script import Script
 
 EXIT_USER_ERROR: Final = 2
 _SPEAKER_COLOURS: Final = (
@@ -159,7 +160,7 @@ def _load_config(path: Path) -> Config:
 
 
 def _refs(chapters: Sequence[Path]) -> list[ChapterRef]:
-    from narrator.build import chapters_to_build
+    from narrator.script import chapters_to_build
 
     return chapters_to_build(chapters)
 
@@ -324,7 +325,7 @@ def script_command(chapter: Path, config_path: Path, min_confidence: float, as_j
 
     Corrections in CHAPTER's .speakers.yaml file (beside it) are applied.
     """
-    from narrator.build import script
+    from narrator.script import script
 
     config = _load_config(config_path)
     scripted = script(ChapterRef.parse(chapter), config, min_confidence)
@@ -602,8 +603,8 @@ def verify_command(
     """Listen to the built MP3 of CHAPTERS (default: every file in chapters/) with a speech
     recogniser and report every run of script words it did not hear. Exit status 1 when
     there is one."""
-    from narrator.build import load_chapters
     from narrator.commands.verify import clock, verify_chapter
+    from narrator.script import load_chapters
 
     config = _load_config(config_path)
     found = False

@@ -92,9 +92,10 @@ def seed_mp3(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed chapter built with the natural voices of voices.yaml, once per test run
     (publishing and verification both read it): its MP3, sidecars beside it, in `out/`
     beside the clip cache."""
-    from narrator.build import build, chapters_to_build
+    from narrator.build import build
     from narrator.config import load_config
     from narrator.model import BuildOptions
+    from narrator.script import chapters_to_build
 
     skip_without("espeak-ng", "ffmpeg")
     folder = tmp_path_factory.mktemp("seed")

@@ -11,11 +11,12 @@ from click.testing import CliRunner
 from mutagen.mp4 import MP4
 
 from narrator import audio
-from narrator.build import build_book, chapters_to_build
+from narrator.build import build_book
 from narrator.cli import main
 from narrator.config import load_config
 from narrator.errors import NarratorError
 from narrator.model import BuildOptions
+from narrator.script import chapters_to_build
 
 from .conftest import requires_tool
 from .test_feed import make_book

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import ID3
 
-from narrator.build import build, chapters_to_build, script
+from narrator.build import build
 from narrator.config import load_config
 from narrator.errors import EngineError
 from narrator.model import BuildOptions
+from narrator.script import chapters_to_build, script
 from narrator.voices.engines.tone import ToneEngine
 
 from .conftest import SEED, requires_tool

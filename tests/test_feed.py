@@ -14,11 +14,12 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 
-from narrator.build import build, chapters_to_build
+from narrator.build import build
 from narrator.cli import main
 from narrator.config import load_config
 from narrator.model import BuildOptions
 from narrator.publish.feed import PODCAST_NS, podcast_guid, refresh
+from narrator.script import chapters_to_build
 
 from .conftest import SEED, requires_tool
 

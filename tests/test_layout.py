@@ -19,6 +19,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("narrator.config",),
     ("narrator.text",),
     ("narrator.attribute",),
+    ("narrator.script",),
     ("narrator.voices",),
     ("narrator.publish",),
     ("narrator.build",),

@@ -14,9 +14,10 @@ from mutagen.id3 import ID3
 from PIL import Image
 
 from narrator import audio
-from narrator.build import build, chapters_to_build
+from narrator.build import build
 from narrator.config import load_config
 from narrator.model import BuildOptions
+from narrator.script import chapters_to_build
 
 from .acoustics import samples_of
 from .conftest import ROOT, SEED, requires_tool

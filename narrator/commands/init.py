@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from narrator.attribute.discover import Found, discover
-from narrator.build import cast_voices, load_chapters
+from narrator.build import cast_voices
 from narrator.config.starter import starter_config
 from narrator.errors import NarratorError
 from narrator.files import write_text
 from narrator.model import ChapterRef, Character, Config
+from narrator.script import load_chapters
 from narrator.voices.engines import EngineSet
 
 if TYPE_CHECKING:

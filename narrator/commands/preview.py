@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from narrator.build import (
-    cast_voices,
-    narrate,
-    open_cache,
-    plan_audio,
-    sample_script,
-)
+from narrator.build import cast_voices, narrate, open_cache, plan_audio
 from narrator.errors import NarratorError
 from narrator.files import slug
 from narrator.model import NARRATOR, UNKNOWN, BuildOptions, Config
 from narrator.publish.freshness import GENERATOR
 from narrator.publish.id3 import TagInfo
+from narrator.script import sample_script
 from narrator.voices.engines import EngineSet
 
 if TYPE_CHECKING:

@@ -23,7 +23,6 @@ from lxml import html
 from lxml.html import builder as E  # noqa: N812 (lxml's own convention)
 
 from narrator.attribute import doubtful, quote_key
-from narrator.build import Script, load_chapter, script
 from narrator.commands.verify import normalise
 from narrator.config.corrections import (
     Merge,
@@ -35,6 +34,7 @@ from narrator.errors import NarratorError
 from narrator.files import write_text
 from narrator.model import NARRATOR, UNKNOWN
 from narrator.publish.transcript import read_vtt
+from narrator.script import Script, load_chapter, script
 from narrator.text.speech import QUOTE_MARKS
 
 if TYPE_CHECKING:

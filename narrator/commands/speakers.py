@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from narrator.attribute import unlisted_names
-from narrator.build import load_chapters, script
 from narrator.model import UNKNOWN
+from narrator.script import load_chapters, script
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from narrator.build import script
 from narrator.errors import MissingTool, NarratorError
 from narrator.publish.transcript import TimedText, read_vtt
+from narrator.script import script
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
