@@ -4,8 +4,8 @@ speaker, with the user's corrections applied. The first half of the pipeline:
     sources -> ingest -> segment -> attribute (+ corrections)
 
 `narrator.build` carries a script on to audio. `narrator script`, `speakers`, `review` and
-`verify` need no more than this module, so they do not load the audio half (ffmpeg's
-wrappers, tags, the feed, the engines' workers).
+`verify` use this module without loading `narrator.build` and the audio half it imports
+(synthesis and its workers, assembly, tags, the feed).
 """
 
 from __future__ import annotations
