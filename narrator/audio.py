@@ -152,7 +152,9 @@ def measure(
     return Loudness(_integrated(summary), float(peak.group(1)))
 
 
-def integrated_lufs(pcm: bytes, sample_rate: int = SAMPLE_RATE, *, gain_db: float) -> float:
+def integrated_lufs(
+    pcm: bytes, sample_rate: int = SAMPLE_RATE, *, gain_db: float | None = None
+) -> float:
     """`measure`'s integrated loudness alone, a quarter sooner (no true peak to find)."""
     return _integrated(_ebur128(pcm, sample_rate, gain_db, peak=False))
 
